@@ -1,0 +1,139 @@
+// ConversationStore: conversation history plus mem0's own history records
+// (ADD/UPDATE/DELETE events per memory) and recent messages per session
+// scope, on DynamoDB or embedded SQLite. Both engines pass one conformance
+// suite, so callers can switch engines without changing behaviour.
+//
+// Messages are a JSON array of objects, each with string "role" and
+// "content" (other fields are kept as given); metadata is a JSON object.
+// Both travel as JSON text so the public API carries no JSON library.
+//
+// Thread-safety: implementations are safe to share across threads; the
+// SQLite store is also safe across processes sharing one database file.
+#ifndef MEM0_CONVERSATION_STORE_H_
+#define MEM0_CONVERSATION_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mem0/dynamodb/client.h"
+#include "mem0/env.h"
+#include "mem0/result.h"
+
+namespace mem0 {
+
+struct Conversation {
+  std::string user_id;
+  std::string conversation_id;
+  std::string messages_json = "[]";  // JSON array of {role, content, ...}
+  std::string metadata_json = "{}";  // JSON object
+  int64_t timestamp = 0;             // creation, unix seconds
+  std::optional<int64_t> updated_at;       // unix seconds
+  std::optional<int64_t> expiration_time;  // unix seconds, when TTL is on
+};
+
+struct ConversationPage {
+  std::vector<Conversation> conversations;  // newest first
+  std::optional<std::string> next_token;    // opaque; absent on the last page
+};
+
+// One mem0 history event for a memory.
+struct HistoryRecord {
+  std::string id;  // generated when empty
+  std::string memory_id;
+  std::optional<std::string> old_memory;
+  std::optional<std::string> new_memory;
+  std::string event;       // ADD, UPDATE, DELETE
+  std::string created_at;  // ISO-8601, as mem0 writes it
+  std::optional<std::string> updated_at;
+  bool is_deleted = false;
+  std::optional<std::string> actor_id;
+  std::optional<std::string> role;
+};
+
+class ConversationStore {
+ public:
+  virtual ~ConversationStore() = default;
+
+  // Returns the new conversation id: "<user_id>:<unix seconds>:<unique>",
+  // sortable by time and never reused.
+  virtual Result<std::string> StoreConversation(const std::string& user_id,
+                                                const std::string& messages_json,
+                                                const std::string& metadata_json = "{}") = 0;
+  // nullopt when absent or expired.
+  virtual Result<std::optional<Conversation>> GetConversation(
+      const std::string& user_id, const std::string& conversation_id) = 0;
+  // Newest first; `limit` items whenever that many exist.
+  virtual Result<ConversationPage> ListConversations(const std::string& user_id, int limit,
+                                                     const std::string& page_token = "") = 0;
+  // Replaces the messages (and metadata when given); kNotFound when absent.
+  virtual Result<void> UpdateConversation(const std::string& user_id,
+                                          const std::string& conversation_id,
+                                          const std::string& messages_json,
+                                          const std::optional<std::string>& metadata_json) = 0;
+  // Appends atomically: concurrent appends all land, in some order.
+  virtual Result<void> AppendMessages(const std::string& user_id,
+                                      const std::string& conversation_id,
+                                      const std::string& messages_json) = 0;
+  // kNotFound when absent.
+  virtual Result<void> DeleteConversation(const std::string& user_id,
+                                          const std::string& conversation_id) = 0;
+  // Returns how many conversations were deleted.
+  virtual Result<int64_t> DeleteAllForUser(const std::string& user_id) = 0;
+
+  // mem0 history API.
+  virtual Result<std::string> AddHistory(const HistoryRecord& record) = 0;
+  virtual Result<void> BatchAddHistory(const std::vector<HistoryRecord>& records) = 0;
+  // Chronological (created_at, then insertion order).
+  virtual Result<std::vector<HistoryRecord>> GetHistory(const std::string& memory_id) = 0;
+  // Keeps the newest kRecentMessagesKept messages per scope.
+  virtual Result<void> SaveMessages(const std::string& session_scope,
+                                    const std::string& messages_json) = 0;
+  // The newest `limit` messages, oldest first, as a JSON array.
+  virtual Result<std::string> GetLastMessages(const std::string& session_scope, int limit) = 0;
+  // Drops history records and recent messages (mem0's reset()).
+  virtual Result<void> Reset() = 0;
+
+  static constexpr int kRecentMessagesKept = 10;
+};
+
+struct SqliteConfig {
+  std::string path;  // empty: ~/.mem0/mem0.db (parent folders are created)
+  int busy_timeout_ms = 30000;
+  int ttl_days = 0;  // > 0: conversations expire after this many days
+  std::shared_ptr<Clock> clock;  // null: SystemClock()
+};
+
+// The DynamoDB config of mem0's proposed module, in C++ naming.
+struct DynamoDBConversationConfig {
+  std::string table_name = "Mem0Conversations";
+  std::string region;
+  std::string endpoint_url;
+  std::string profile;
+  std::string aws_access_key_id;  // explicit keys; otherwise the credential chain
+  std::string aws_secret_access_key;
+  std::string aws_session_token;
+  bool use_iam_role = true;  // use the credential chain when no explicit keys
+  bool ttl_enabled = false;
+  std::string ttl_attribute = "expiration_time";
+  int ttl_days = 30;
+  // Shared client (optional): tables of one app share its connections.
+  std::shared_ptr<dynamodb::Client> client;
+  std::shared_ptr<Clock> clock;  // null: SystemClock()
+};
+
+Result<std::unique_ptr<ConversationStore>> MakeSqliteConversationStore(const SqliteConfig& config);
+Result<std::unique_ptr<ConversationStore>> MakeDynamoDbConversationStore(
+    const DynamoDBConversationConfig& config);
+
+// Builds a dynamodb::Client from the common config fields.
+Result<std::shared_ptr<dynamodb::Client>> MakeClientFromConfig(
+    const std::string& region, const std::string& endpoint_url, const std::string& profile,
+    const std::string& access_key_id, const std::string& secret_access_key,
+    const std::string& session_token, bool use_iam_role);
+
+}  // namespace mem0
+
+#endif  // MEM0_CONVERSATION_STORE_H_

@@ -1,0 +1,100 @@
+// AWS credentials and the default provider chain, in the AWS SDKs' order:
+//   1. explicit keys (config)
+//   2. environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
+//   3. shared files: ~/.aws/credentials and ~/.aws/config (AWS_PROFILE,
+//      AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE), including
+//      credential_process
+//   4. web identity: AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN through STS
+//      AssumeRoleWithWebIdentity
+//   5. ECS container credentials: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or
+//      _FULL_URI, with AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE)
+//   6. EC2 instance metadata (IMDSv2), unless AWS_EC2_METADATA_DISABLED=true
+// Temporary credentials are cached and refreshed before they expire.
+//
+// Secrets never appear in error messages or logs.
+//
+// Thread-safety: every provider is safe to share across threads; refresh
+// happens under a lock, at most once at a time.
+#ifndef MEM0_DYNAMODB_CREDENTIALS_H_
+#define MEM0_DYNAMODB_CREDENTIALS_H_
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "mem0/dynamodb/http.h"
+#include "mem0/env.h"
+#include "mem0/result.h"
+
+namespace mem0::dynamodb {
+
+struct Credentials {
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string session_token;  // empty for long-term keys
+  // Set for temporary credentials.
+  std::optional<std::chrono::system_clock::time_point> expiration;
+};
+
+class CredentialsProvider {
+ public:
+  virtual ~CredentialsProvider() = default;
+  virtual Result<Credentials> GetCredentials() = 0;
+};
+
+// Reads an environment variable; injectable so tests need not touch the
+// process environment. nullopt when unset.
+using EnvironmentLookup = std::function<std::optional<std::string>(std::string_view name)>;
+EnvironmentLookup ProcessEnvironment();
+
+struct CredentialsChainOptions {
+  EnvironmentLookup environment = ProcessEnvironment();
+  std::string profile;  // empty: AWS_PROFILE, else "default"
+  std::shared_ptr<HttpTransport> http;  // for STS/ECS/IMDS; null: a curl transport
+  std::shared_ptr<Clock> clock;         // null: SystemClock()
+  // Overrides for tests; empty means the real service addresses.
+  std::string sts_endpoint;   // default: https://sts.<region>.amazonaws.com (regional)
+  std::string imds_endpoint;  // default: AWS_EC2_METADATA_SERVICE_ENDPOINT or http://169.254.169.254
+  // Refresh temporary credentials this long before they expire.
+  std::chrono::seconds refresh_margin{300};
+};
+
+std::shared_ptr<CredentialsProvider> MakeStaticCredentialsProvider(Credentials credentials);
+std::shared_ptr<CredentialsProvider> MakeEnvironmentCredentialsProvider(EnvironmentLookup env);
+std::shared_ptr<CredentialsProvider> MakeProfileCredentialsProvider(
+    const CredentialsChainOptions& options);
+std::shared_ptr<CredentialsProvider> MakeWebIdentityCredentialsProvider(
+    const CredentialsChainOptions& options);
+std::shared_ptr<CredentialsProvider> MakeContainerCredentialsProvider(
+    const CredentialsChainOptions& options);
+std::shared_ptr<CredentialsProvider> MakeInstanceMetadataCredentialsProvider(
+    const CredentialsChainOptions& options);
+
+// The chain above (without step 1: pass explicit keys to
+// MakeStaticCredentialsProvider instead). The first provider that yields
+// credentials is remembered and asked first next time.
+std::shared_ptr<CredentialsProvider> MakeDefaultCredentialsChain(
+    const CredentialsChainOptions& options = {});
+
+// A value from the shared config file for a profile (e.g. "region"), looking
+// at AWS_CONFIG_FILE / ~/.aws/config. nullopt when absent.
+std::optional<std::string> ReadProfileSetting(const EnvironmentLookup& env, std::string_view profile,
+                                              std::string_view key);
+
+// Region: explicit, then AWS_REGION, AWS_DEFAULT_REGION, then the profile's
+// `region`. Error when none is found.
+Result<std::string> ResolveRegion(std::string_view explicit_region, const EnvironmentLookup& env,
+                                  std::string_view profile);
+
+// Endpoint: explicit, then AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, then
+// the regional endpoint for the region's partition
+// (dynamodb.<region>.amazonaws.com, .amazonaws.com.cn for cn-*, us-gov-*).
+std::string ResolveDynamoDbEndpoint(std::string_view explicit_endpoint,
+                                    const EnvironmentLookup& env, std::string_view region);
+
+}  // namespace mem0::dynamodb
+
+#endif  // MEM0_DYNAMODB_CREDENTIALS_H_

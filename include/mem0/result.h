@@ -1,0 +1,124 @@
+// Errors as values: every fallible mem0 call returns Result<T>.
+//
+// Error carries enough to decide what to do next: a coarse ErrorCode for
+// program logic, the DynamoDB error type (namespace prefix stripped) and
+// HTTP status when a service answered, the request id for AWS support, and
+// whether retrying the same call may succeed.
+//
+// Thread-safety: plain values; safe to copy between threads.
+#ifndef MEM0_RESULT_H_
+#define MEM0_RESULT_H_
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "mem0/dynamodb/attribute_value.h"
+
+namespace mem0 {
+
+enum class ErrorCode {
+  kInvalidArgument,     // caller's input is wrong; nothing was written
+  kNotFound,            // the addressed item/table/node does not exist
+  kAlreadyExists,       // create of something that exists
+  kConditionFailed,     // a conditional write or transaction was rejected
+  kThrottled,           // throughput exceeded after all retries
+  kServiceError,        // any other error the service reported
+  kNetworkError,        // could not reach the service, or the reply was damaged
+  kCredentialsError,    // no usable credentials
+  kStorageError,        // local storage (SQLite, files) failed
+  kTimeout,             // a waiter or deadline ran out
+  kInternal,            // a bug or an impossible state
+};
+
+const char* ErrorCodeName(ErrorCode code);
+
+// One entry of a TransactionCanceledException's CancellationReasons.
+struct CancellationReason {
+  std::string code;  // "None", "ConditionalCheckFailed", ...
+  std::string message;
+  // Present when ReturnValuesOnConditionCheckFailure=ALL_OLD was asked for.
+  std::optional<dynamodb::Item> item;
+};
+
+struct Error {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string type;     // e.g. "ConditionalCheckFailedException"
+  std::string message;  // human-readable; never contains secrets
+  int http_status = 0;  // 0 when no HTTP exchange happened
+  std::string request_id;
+  bool retryable = false;
+  std::vector<CancellationReason> cancellation_reasons;
+  // The item as it was, for ConditionalCheckFailedException with
+  // ReturnValuesOnConditionCheckFailure=ALL_OLD.
+  std::optional<dynamodb::Item> old_item;
+
+  // "Type: message (HTTP 400, request id ...)" for logs and CLI output.
+  std::string ToString() const;
+};
+
+Error MakeError(ErrorCode code, std::string message, std::string type = {});
+
+// A value or an Error. Minimal std::expected stand-in (C++20).
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
+  Result(Error error) : data_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+
+  bool ok() const { return data_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+
+  T& value() & { return std::get<0>(data_); }
+  const T& value() const& { return std::get<0>(data_); }
+  T&& value() && { return std::get<0>(std::move(data_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+  const Error& error() const& { return std::get<1>(data_); }
+  Error&& error() && { return std::get<1>(std::move(data_)); }
+
+ private:
+  std::variant<T, Error> data_;
+};
+
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() = default;
+  Result(Error error) : error_(std::move(error)) {}  // NOLINT
+
+  bool ok() const { return !error_.has_value(); }
+  explicit operator bool() const { return ok(); }
+  const Error& error() const& { return *error_; }
+  Error&& error() && { return std::move(*error_); }
+
+ private:
+  std::optional<Error> error_;
+};
+
+using Status = Result<void>;
+
+}  // namespace mem0
+
+// Propagates an error from an expression returning Result<...>.
+#define MEM0_RETURN_IF_ERROR(expr)                   \
+  do {                                               \
+    auto mem0_status_ = (expr);                      \
+    if (!mem0_status_.ok()) return std::move(mem0_status_).error(); \
+  } while (0)
+
+#define MEM0_CONCAT_INNER_(a, b) a##b
+#define MEM0_CONCAT_(a, b) MEM0_CONCAT_INNER_(a, b)
+// Declares `lhs` from a Result's value, or returns its error.
+#define MEM0_ASSIGN_OR_RETURN(lhs, expr)                                        \
+  auto MEM0_CONCAT_(mem0_result_, __LINE__) = (expr);                           \
+  if (!MEM0_CONCAT_(mem0_result_, __LINE__).ok())                               \
+    return std::move(MEM0_CONCAT_(mem0_result_, __LINE__)).error();             \
+  lhs = std::move(MEM0_CONCAT_(mem0_result_, __LINE__)).value()
+
+#endif  // MEM0_RESULT_H_

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what mem0-cpp needs to build and test, with apt. Idempotent: when
+# everything is present it installs nothing and prints one line.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git ca-certificates curl
+  libcurl4-openssl-dev libssl-dev libsqlite3-dev zlib1g-dev
+  nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
+  libgtest-dev libgmock-dev libbenchmark-dev clang-format
+  openjdk-17-jre-headless npm python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    # A command already on PATH (e.g. java or npm installed another way) counts.
+    case "$p" in
+      openjdk-17-jre-headless) command -v java >/dev/null && continue ;;
+      npm) command -v npm >/dev/null && continue ;;
+      python3) command -v python3 >/dev/null && continue ;;
+    esac
+    missing+=("$p")
+  fi
+done
+
+# The interoperability and signing tests cross-check against boto3/botocore.
+python_with_boto3() {
+  for py in python3 /usr/bin/python3; do
+    if command -v "$py" >/dev/null && "$py" -c 'import boto3, botocore' 2>/dev/null; then
+      echo "$py"; return 0
+    fi
+  done
+  return 1
+}
+if ! python_with_boto3 >/dev/null; then
+  missing+=(python3-boto3 python3-botocore)
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all dependencies present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"

@@ -1,0 +1,35 @@
+// mem0-bench: benchmark modes and their shared helpers.
+#ifndef MEM0_SRC_BENCH_BENCH_H_
+#define MEM0_SRC_BENCH_BENCH_H_
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mem0/dynamodb/client.h"
+#include "mem0/result.h"
+
+namespace mem0::bench {
+
+struct ClientBenchOptions {
+  std::string endpoint_url;
+  std::string region;
+  std::string table;
+  double seconds = 10;
+  int item_bytes = 1024;
+  bool compare = true;  // also measure the raw-sender and boto3 baselines
+};
+int RunClientBench(const ClientBenchOptions& options);
+
+// Prints the error to stderr and returns the exit code 1.
+int Fail(const Error& error);
+
+// Runs python with `script` (args, stdin) and parses the last stdout line
+// as a number.
+Result<double> RunPythonForNumber(const std::string& python, const std::string& script,
+                                  const std::vector<std::string>& args, const std::string& input);
+
+}  // namespace mem0::bench
+
+#endif  // MEM0_SRC_BENCH_BENCH_H_

@@ -1,0 +1,73 @@
+// mem0-bench: prints benchmark figures as "name value" lines.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "bench/bench.h"
+
+namespace mem0::bench {
+
+int Fail(const Error& error) {
+  std::cerr << "error: " << error.ToString() << "\n";
+  return 1;
+}
+
+Result<double> RunPythonForNumber(const std::string& python, const std::string& script,
+                                  const std::vector<std::string>& args, const std::string& input) {
+  char script_path[] = "/tmp/mem0-bench-XXXXXX.py";
+  int fd = mkstemps(script_path, 3);
+  if (fd < 0) return MakeError(ErrorCode::kStorageError, "mkstemps failed");
+  bool written = write(fd, script.data(), script.size()) == static_cast<ssize_t>(script.size());
+  close(fd);
+  char input_path[] = "/tmp/mem0-bench-in-XXXXXX";
+  int in_fd = mkstemp(input_path);
+  written = written && in_fd >= 0 &&
+            write(in_fd, input.data(), input.size()) == static_cast<ssize_t>(input.size());
+  if (in_fd >= 0) close(in_fd);
+  if (!written) return MakeError(ErrorCode::kStorageError, "cannot write temporary files");
+  std::string command = python + " " + script_path;
+  for (const auto& arg : args) command += " '" + arg + "'";
+  command += std::string(" < ") + input_path;
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  if (pipe) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) out.append(buf, n);
+  }
+  int status = pipe ? pclose(pipe) : -1;
+  unlink(script_path);
+  unlink(input_path);
+  if (status != 0 || out.empty()) {
+    return MakeError(ErrorCode::kInternal, python + " failed (exit " + std::to_string(status) + ")");
+  }
+  return std::stod(out.substr(out.find_last_of('\n', out.size() - 2) + 1));
+}
+
+}  // namespace mem0::bench
+
+int main(int argc, char** argv) {
+  CLI::App app{"mem0-bench: mem0-cpp benchmarks"};
+  app.require_subcommand(1);
+
+  mem0::bench::ClientBenchOptions client_options;
+  auto* client = app.add_subcommand("client", "PutItem/GetItem loops on a conversation-keyed table");
+  client->add_option("--endpoint-url", client_options.endpoint_url)->required();
+  client->add_option("--region", client_options.region);
+  client->add_option("--table", client_options.table)->required();
+  client->add_option("--seconds", client_options.seconds)->check(CLI::PositiveNumber);
+  client->add_option("--item-bytes", client_options.item_bytes)->check(CLI::PositiveNumber);
+  client->add_flag("!--no-compare", client_options.compare,
+                   "skip the raw-sender and boto3 baselines");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (client->parsed()) return mem0::bench::RunClientBench(client_options);
+  return 2;
+}

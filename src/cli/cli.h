@@ -1,0 +1,58 @@
+// Shared pieces of the `mem0` command line: global options, output, and the
+// registration functions of each command group.
+#ifndef MEM0_SRC_CLI_CLI_H_
+#define MEM0_SRC_CLI_CLI_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "mem0/dynamodb/client.h"
+#include "mem0/result.h"
+
+namespace mem0::cli {
+
+struct GlobalOptions {
+  std::string endpoint_url;
+  std::string region;
+  std::string profile;
+  std::string output = "json";  // json | text
+  std::string engine = "sqlite";  // sqlite | dynamodb
+  std::string db;                 // SQLite path; empty: ~/.mem0/mem0.db
+  std::string conversation_table = "Mem0Conversations";
+  std::string graph_table = "Mem0Graph";
+  int ttl_days = 0;  // > 0 enables TTL on stored conversations
+};
+
+// What a command's action returns: the JSON document to print, or an error.
+using CommandResult = Result<nlohmann::json>;
+
+// Runs `action` at exit of parsing: prints its JSON (or text) and records
+// the exit code in `exit_code`.
+class Runner {
+ public:
+  explicit Runner(GlobalOptions& options) : options_(options) {}
+  void Attach(CLI::App* command, std::function<CommandResult()> action,
+              std::function<std::string(const nlohmann::json&)> text = nullptr);
+  int exit_code() const { return exit_code_; }
+  GlobalOptions& options() { return options_; }
+
+  // A DynamoDB client from the global options (created once).
+  Result<dynamodb::Client*> Client();
+
+ private:
+  GlobalOptions& options_;
+  int exit_code_ = 0;
+  std::unique_ptr<dynamodb::Client> client_;
+};
+
+// Reads a JSON argument given inline or as @file (or "-" for stdin).
+Result<std::string> ReadArgument(const std::string& value);
+
+void AddDdbCommand(CLI::App& app, Runner& runner);
+
+}  // namespace mem0::cli
+
+#endif  // MEM0_SRC_CLI_CLI_H_

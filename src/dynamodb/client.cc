@@ -1,0 +1,931 @@
+#include "mem0/dynamodb/client.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "core/uuid.h"
+#include "dynamodb/json_codec.h"
+#include "dynamodb/sigv4.h"
+
+namespace mem0::dynamodb {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr const char* kOperationNames[kOperationCount] = {
+    "CreateTable",        "DescribeTable",           "DeleteTable",
+    "ListTables",         "UpdateTimeToLive",        "DescribeTimeToLive",
+    "UpdateContinuousBackups", "DescribeContinuousBackups", "PutItem",
+    "GetItem",            "UpdateItem",              "DeleteItem",
+    "Query",              "Scan",                    "BatchGetItem",
+    "BatchWriteItem",     "TransactWriteItems",      "TransactGetItems",
+    "Other",
+};
+
+constexpr size_t kBatchGetLimit = 100;
+constexpr size_t kBatchWriteLimit = 25;
+constexpr size_t kTransactionLimit = 100;
+
+Error InvalidArgument(std::string message) {
+  return MakeError(ErrorCode::kInvalidArgument, std::move(message), "ValidationException");
+}
+
+// Error types the AWS SDKs retry as throttling or transient conditions.
+bool IsRetryableType(std::string_view type) {
+  static constexpr std::string_view kRetryable[] = {
+      "ProvisionedThroughputExceededException",
+      "ThrottlingException",
+      "RequestLimitExceeded",
+      "LimitExceededException",
+      "TransactionInProgressException",
+      "InternalServerError",
+      "ServiceUnavailable",
+  };
+  return std::find(std::begin(kRetryable), std::end(kRetryable), type) != std::end(kRetryable);
+}
+
+bool IsThrottleType(std::string_view type) {
+  return type == "ProvisionedThroughputExceededException" || type == "ThrottlingException" ||
+         type == "RequestLimitExceeded";
+}
+
+ErrorCode CodeForType(std::string_view type, int status) {
+  if (type == "ConditionalCheckFailedException" || type == "TransactionCanceledException") {
+    return ErrorCode::kConditionFailed;
+  }
+  if (type == "ResourceNotFoundException") return ErrorCode::kNotFound;
+  if (type == "ResourceInUseException" || type == "TableAlreadyExistsException") {
+    return ErrorCode::kAlreadyExists;
+  }
+  if (type == "ValidationException" || type == "SerializationException") {
+    return ErrorCode::kInvalidArgument;
+  }
+  if (IsThrottleType(type)) return ErrorCode::kThrottled;
+  if (type == "UnrecognizedClientException" || type == "InvalidSignatureException" ||
+      type == "MissingAuthenticationTokenException" || type == "ExpiredTokenException") {
+    return ErrorCode::kCredentialsError;
+  }
+  (void)status;
+  return ErrorCode::kServiceError;
+}
+
+const char* ReturnValuesName(ReturnValues rv) {
+  switch (rv) {
+    case ReturnValues::kNone: return "NONE";
+    case ReturnValues::kAllOld: return "ALL_OLD";
+    case ReturnValues::kUpdatedOld: return "UPDATED_OLD";
+    case ReturnValues::kAllNew: return "ALL_NEW";
+    case ReturnValues::kUpdatedNew: return "UPDATED_NEW";
+  }
+  return "NONE";
+}
+
+const char* ScalarTypeName(ScalarType t) {
+  switch (t) {
+    case ScalarType::kS: return "S";
+    case ScalarType::kN: return "N";
+    case ScalarType::kB: return "B";
+  }
+  return "S";
+}
+
+ScalarType ScalarTypeFromName(std::string_view name) {
+  if (name == "N") return ScalarType::kN;
+  if (name == "B") return ScalarType::kB;
+  return ScalarType::kS;
+}
+
+void AddExpressionAttributes(Json& body, const ExpressionAttributes& attributes) {
+  if (!attributes.names.empty()) body["ExpressionAttributeNames"] = attributes.names;
+  if (!attributes.values.empty()) {
+    Json values = Json::object();
+    for (const auto& [name, value] : attributes.values) values[name] = ToJson(value);
+    body["ExpressionAttributeValues"] = std::move(values);
+  }
+}
+
+void AddIfSet(Json& body, const char* field, const std::string& value) {
+  if (!value.empty()) body[field] = value;
+}
+
+std::optional<ConsumedCapacity> ParseConsumedCapacity(const Json& json) {
+  if (!json.is_object()) return std::nullopt;
+  ConsumedCapacity cc;
+  cc.table_name = json.value("TableName", "");
+  cc.capacity_units = json.value("CapacityUnits", 0.0);
+  cc.read_capacity_units = json.value("ReadCapacityUnits", 0.0);
+  cc.write_capacity_units = json.value("WriteCapacityUnits", 0.0);
+  return cc;
+}
+
+std::vector<ConsumedCapacity> ParseConsumedCapacityList(const Json& body) {
+  std::vector<ConsumedCapacity> out;
+  auto it = body.find("ConsumedCapacity");
+  if (it == body.end() || !it->is_array()) return out;
+  for (const auto& entry : *it) {
+    if (auto cc = ParseConsumedCapacity(entry)) out.push_back(*cc);
+  }
+  return out;
+}
+
+Result<std::optional<Item>> OptionalItem(const Json& body, const char* field) {
+  auto it = body.find(field);
+  if (it == body.end() || it->is_null()) return std::optional<Item>();
+  MEM0_ASSIGN_OR_RETURN(Item item, ItemFromJson(*it));
+  return std::optional<Item>(std::move(item));
+}
+
+Result<PutItemResponse> ParseWriteResponse(const Json& body) {
+  PutItemResponse response;
+  MEM0_ASSIGN_OR_RETURN(response.attributes, OptionalItem(body, "Attributes"));
+  if (auto it = body.find("ConsumedCapacity"); it != body.end()) {
+    response.consumed_capacity = ParseConsumedCapacity(*it);
+  }
+  return response;
+}
+
+void AddWriteOptions(Json& body, const std::string& condition, const ExpressionAttributes& attrs,
+                     ReturnValues rv, bool old_on_failure, bool consumed) {
+  AddIfSet(body, "ConditionExpression", condition);
+  AddExpressionAttributes(body, attrs);
+  if (rv != ReturnValues::kNone) body["ReturnValues"] = ReturnValuesName(rv);
+  if (old_on_failure) body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD";
+  if (consumed) body["ReturnConsumedCapacity"] = "TOTAL";
+}
+
+Json KeyElementSchema(const KeyElement& hash, const std::optional<KeyElement>& range) {
+  Json schema = Json::array({{{"AttributeName", hash.name}, {"KeyType", "HASH"}}});
+  if (range) schema.push_back({{"AttributeName", range->name}, {"KeyType", "RANGE"}});
+  return schema;
+}
+
+Json ThroughputJson(const ProvisionedThroughput& t) {
+  return {{"ReadCapacityUnits", t.read_capacity_units},
+          {"WriteCapacityUnits", t.write_capacity_units}};
+}
+
+void ParseKeySchema(const Json& schema, const Json& definitions, KeyElement& hash,
+                    std::optional<KeyElement>& range) {
+  auto type_of = [&](const std::string& name) {
+    for (const auto& def : definitions) {
+      if (def.value("AttributeName", "") == name) {
+        return ScalarTypeFromName(def.value("AttributeType", "S"));
+      }
+    }
+    return ScalarType::kS;
+  };
+  for (const auto& element : schema) {
+    KeyElement key{element.value("AttributeName", ""), ScalarType::kS};
+    key.type = type_of(key.name);
+    if (element.value("KeyType", "") == "HASH") {
+      hash = key;
+    } else {
+      range = key;
+    }
+  }
+}
+
+std::optional<ProvisionedThroughput> ParseThroughput(const Json& json) {
+  if (!json.is_object()) return std::nullopt;
+  ProvisionedThroughput t{json.value("ReadCapacityUnits", int64_t{0}),
+                          json.value("WriteCapacityUnits", int64_t{0})};
+  if (t.read_capacity_units == 0 && t.write_capacity_units == 0) return std::nullopt;
+  return t;
+}
+
+TableDescription ParseTableDescription(const Json& table) {
+  TableDescription d;
+  d.table_name = table.value("TableName", "");
+  d.table_arn = table.value("TableArn", "");
+  d.status = table.value("TableStatus", "");
+  const Json definitions = table.value("AttributeDefinitions", Json::array());
+  ParseKeySchema(table.value("KeySchema", Json::array()), definitions, d.hash_key, d.range_key);
+  for (const auto& gsi : table.value("GlobalSecondaryIndexes", Json::array())) {
+    GlobalSecondaryIndex index;
+    index.name = gsi.value("IndexName", "");
+    ParseKeySchema(gsi.value("KeySchema", Json::array()), definitions, index.hash_key,
+                   index.range_key);
+    index.projection_type = gsi.value("/Projection/ProjectionType"_json_pointer, "ALL");
+    index.throughput = ParseThroughput(gsi.value("ProvisionedThroughput", Json::object()));
+    index.status = gsi.value("IndexStatus", "");
+    d.global_secondary_indexes.push_back(std::move(index));
+  }
+  d.billing_mode = table.value("/BillingModeSummary/BillingMode"_json_pointer, "");
+  d.throughput = ParseThroughput(table.value("ProvisionedThroughput", Json::object()));
+  if (d.billing_mode.empty()) d.billing_mode = d.throughput ? "PROVISIONED" : "PAY_PER_REQUEST";
+  if (d.billing_mode == "PAY_PER_REQUEST") d.throughput.reset();
+  d.sse_status = table.value("/SSEDescription/Status"_json_pointer, "");
+  d.sse_type = table.value("/SSEDescription/SSEType"_json_pointer, "");
+  d.kms_master_key_arn = table.value("/SSEDescription/KMSMasterKeyArn"_json_pointer, "");
+  d.table_class = table.value("/TableClassSummary/TableClass"_json_pointer, "");
+  d.deletion_protection = table.value("DeletionProtectionEnabled", false);
+  d.item_count = table.value("ItemCount", int64_t{0});
+  return d;
+}
+
+// Parses a DynamoDB error reply into an Error.
+Error ParseServiceError(const HttpResponse& response) {
+  Error error;
+  error.http_status = response.status;
+  if (const auto* id = response.Header("x-amzn-requestid")) error.request_id = *id;
+  Json body = Json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  std::string type;
+  if (body.is_object()) {
+    type = body.value("__type", "");
+    error.message = body.value("message", body.value("Message", ""));
+    if (auto it = body.find("CancellationReasons"); it != body.end() && it->is_array()) {
+      for (const auto& r : *it) {
+        CancellationReason reason;
+        reason.code = r.value("Code", "");
+        reason.message = r.value("Message", "");
+        if (auto item = r.find("Item"); item != r.end()) {
+          if (auto parsed = ItemFromJson(*item); parsed.ok()) reason.item = std::move(*parsed);
+        }
+        error.cancellation_reasons.push_back(std::move(reason));
+      }
+    }
+    if (auto item = body.find("Item"); item != body.end()) {
+      if (auto parsed = ItemFromJson(*item); parsed.ok()) error.old_item = std::move(*parsed);
+    }
+  }
+  if (auto hash = type.rfind('#'); hash != std::string::npos) type = type.substr(hash + 1);
+  if (type.empty()) {
+    type = response.status >= 500 ? "InternalServerError" : "HttpError";
+    if (error.message.empty()) error.message = "HTTP " + std::to_string(response.status);
+  }
+  error.type = type;
+  error.code = CodeForType(type, response.status);
+  error.retryable = response.status >= 500 || IsRetryableType(type);
+  return error;
+}
+
+std::string HostFromUrl(std::string_view url) {
+  auto start = url.find("://");
+  if (start == std::string_view::npos) return {};
+  start += 3;
+  auto end = url.find('/', start);
+  return std::string(url.substr(start, end == std::string_view::npos ? url.npos : end - start));
+}
+
+}  // namespace
+
+const char* OperationName(Operation op) { return kOperationNames[static_cast<size_t>(op)]; }
+
+std::optional<Operation> OperationFromName(std::string_view name) {
+  for (size_t i = 0; i + 1 < kOperationCount; ++i) {
+    if (name == kOperationNames[i]) return static_cast<Operation>(i);
+  }
+  return std::nullopt;
+}
+
+uint64_t RequestCounters::Total() const {
+  uint64_t total = 0;
+  for (const auto& count : counts_) total += count.load();
+  return total;
+}
+
+void RequestCounters::Reset() {
+  for (auto& count : counts_) count.store(0);
+}
+
+std::map<std::string, uint64_t> RequestCounters::Snapshot() const {
+  std::map<std::string, uint64_t> out;
+  for (size_t i = 0; i < kOperationCount; ++i) {
+    if (auto n = counts_[i].load()) out[kOperationNames[i]] = n;
+  }
+  return out;
+}
+
+class Client::Impl {
+ public:
+  ClientConfig config;
+  std::string region;
+  std::string endpoint;  // without trailing slash
+  std::string url;       // endpoint + "/"
+  std::string host;
+  std::shared_ptr<HttpTransport> transport;
+  std::shared_ptr<CredentialsProvider> credentials;
+  std::shared_ptr<Clock> clock;
+  std::shared_ptr<Sleeper> sleeper;
+  RequestCounters counters;
+
+  double Jitter() {
+    if (config.retry.jitter) return config.retry.jitter();
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+  }
+
+  // Full jitter: uniform in [0, min(cap, base * 2^attempt)).
+  std::chrono::milliseconds BackoffDelay(int attempt) {
+    double ceiling = static_cast<double>(config.retry.base_delay.count()) *
+                     static_cast<double>(uint64_t{1} << std::min(attempt, 30));
+    ceiling = std::min(ceiling, static_cast<double>(config.retry.max_delay.count()));
+    return std::chrono::milliseconds(static_cast<int64_t>(Jitter() * ceiling));
+  }
+
+  Result<std::string> Send(Operation op, std::string_view op_name, std::string_view body) {
+    const std::string target = "DynamoDB_20120810." + std::string(op_name);
+    const int max_attempts = std::max(1, config.retry.max_attempts);
+    for (int attempt = 0;; ++attempt) {
+      auto result = SendOnce(op, target, body);
+      if (result.ok() || !result.error().retryable || attempt + 1 >= max_attempts) {
+        if (!result.ok() && result.error().retryable && attempt > 0) {
+          Error error = std::move(result).error();
+          error.message += " (after " + std::to_string(attempt + 1) + " attempts)";
+          return error;
+        }
+        return result;
+      }
+      sleeper->Sleep(BackoffDelay(attempt));
+    }
+  }
+
+  Result<std::string> SendOnce(Operation op, const std::string& target, std::string_view body) {
+    MEM0_ASSIGN_OR_RETURN(Credentials creds, credentials->GetCredentials());
+    HttpRequest request;
+    request.method = "POST";
+    request.url = url;
+    request.body.assign(body);
+    request.headers = {{"Host", host},
+                       {"Content-Type", "application/x-amz-json-1.0"},
+                       {"X-Amz-Target", target}};
+    sigv4::SigningParams params;
+    params.region = region;
+    params.service = "dynamodb";
+    params.time = clock->Now();
+    sigv4::Sign(request, creds, params);
+    counters.Increment(op);
+    MEM0_ASSIGN_OR_RETURN(HttpResponse response, transport->Send(request));
+    if (const auto* crc_header = response.Header("x-amz-crc32")) {
+      uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(response.body.data()),
+                        static_cast<uInt>(response.body.size()));
+      if (std::to_string(crc) != *crc_header) {
+        Error error = MakeError(ErrorCode::kNetworkError,
+                                "response CRC32 mismatch (expected " + *crc_header + ", got " +
+                                    std::to_string(crc) + ")",
+                                "CRC32CheckFailed");
+        error.retryable = true;
+        error.http_status = response.status;
+        return error;
+      }
+    }
+    if (response.status != 200) return ParseServiceError(response);
+    return std::move(response.body);
+  }
+
+  Result<Json> Call(Operation op, const Json& body) {
+    MEM0_ASSIGN_OR_RETURN(std::string text, Send(op, OperationName(op), body.dump()));
+    Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_object()) {
+      return MakeError(ErrorCode::kServiceError,
+                       std::string("unparseable ") + OperationName(op) + " response",
+                       "SerializationException");
+    }
+    return parsed;
+  }
+};
+
+Result<std::unique_ptr<Client>> Client::Create(ClientConfig config) {
+  auto impl = std::make_unique<Impl>();
+  EnvironmentLookup env = config.environment ? config.environment : ProcessEnvironment();
+  std::string profile = config.profile;
+  if (profile.empty()) profile = env("AWS_PROFILE").value_or("default");
+  std::string endpoint_override = config.endpoint_url;
+  MEM0_ASSIGN_OR_RETURN(impl->region, ResolveRegion(config.region, env, profile));
+  impl->endpoint = ResolveDynamoDbEndpoint(endpoint_override, env, impl->region);
+  while (!impl->endpoint.empty() && impl->endpoint.back() == '/') impl->endpoint.pop_back();
+  if (!impl->endpoint.starts_with("http://") && !impl->endpoint.starts_with("https://")) {
+    return InvalidArgument("endpoint_url must start with http:// or https://: " + impl->endpoint);
+  }
+  impl->host = HostFromUrl(impl->endpoint);
+  if (impl->host.empty()) return InvalidArgument("endpoint_url has no host: " + impl->endpoint);
+  impl->url = impl->endpoint + "/";
+  impl->clock = config.clock ? config.clock : SystemClock();
+  impl->sleeper = config.sleeper ? config.sleeper : RealSleeper();
+  impl->transport = config.transport ? config.transport : MakeCurlTransport(config.http);
+  if (config.credentials) {
+    impl->credentials = config.credentials;
+  } else if (!config.access_key_id.empty()) {
+    impl->credentials = MakeStaticCredentialsProvider(
+        {config.access_key_id, config.secret_access_key, config.session_token, std::nullopt});
+  } else {
+    CredentialsChainOptions options;
+    options.environment = env;
+    options.profile = profile;
+    options.clock = impl->clock;
+    impl->credentials = MakeDefaultCredentialsChain(options);
+  }
+  impl->config = std::move(config);
+  return std::unique_ptr<Client>(new Client(std::move(impl)));
+}
+
+Client::Client(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Client::~Client() = default;
+
+const std::string& Client::region() const { return impl_->region; }
+const std::string& Client::endpoint_url() const { return impl_->endpoint; }
+RequestCounters& Client::counters() { return impl_->counters; }
+
+Result<std::string> Client::Invoke(std::string_view operation, std::string_view json_body) {
+  Operation op = OperationFromName(operation).value_or(Operation::kOther);
+  return impl_->Send(op, operation, json_body);
+}
+
+Result<PutItemResponse> Client::PutItem(const PutItemRequest& request) {
+  Json body = {{"TableName", request.table_name}, {"Item", ToJson(request.item)}};
+  AddWriteOptions(body, request.condition_expression, request.attributes, request.return_values,
+                  request.return_old_item_on_condition_failure, request.return_consumed_capacity);
+  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kPutItem, body));
+  return ParseWriteResponse(response);
+}
+
+Result<GetItemResponse> Client::GetItem(const GetItemRequest& request) {
+  Json body = {{"TableName", request.table_name}, {"Key", ToJson(request.key)}};
+  AddIfSet(body, "ProjectionExpression", request.projection_expression);
+  if (!request.attribute_names.empty()) body["ExpressionAttributeNames"] = request.attribute_names;
+  if (request.consistent_read) body["ConsistentRead"] = true;
+  if (request.return_consumed_capacity) body["ReturnConsumedCapacity"] = "TOTAL";
+  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kGetItem, body));
+  GetItemResponse out;
+  MEM0_ASSIGN_OR_RETURN(out.item, OptionalItem(response, "Item"));
+  if (auto it = response.find("ConsumedCapacity"); it != response.end()) {
+    out.consumed_capacity = ParseConsumedCapacity(*it);
+  }
+  return out;
+}
+
+Result<UpdateItemResponse> Client::UpdateItem(const UpdateItemRequest& request) {
+  Json body = {{"TableName", request.table_name}, {"Key", ToJson(request.key)}};
+  AddIfSet(body, "UpdateExpression", request.update_expression);
+  AddWriteOptions(body, request.condition_expression, request.attributes, request.return_values,
+                  request.return_old_item_on_condition_failure, request.return_consumed_capacity);
+  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kUpdateItem, body));
+  return ParseWriteResponse(response);
+}
+
+Result<DeleteItemResponse> Client::DeleteItem(const DeleteItemRequest& request) {
+  Json body = {{"TableName", request.table_name}, {"Key", ToJson(request.key)}};
+  AddWriteOptions(body, request.condition_expression, request.attributes, request.return_values,
+                  request.return_old_item_on_condition_failure, request.return_consumed_capacity);
+  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kDeleteItem, body));
+  return ParseWriteResponse(response);
+}
+
+namespace {
+
+const char* SelectName(Select select) {
+  switch (select) {
+    case Select::kAllAttributes: return "ALL_ATTRIBUTES";
+    case Select::kAllProjectedAttributes: return "ALL_PROJECTED_ATTRIBUTES";
+    case Select::kCount: return "COUNT";
+    case Select::kSpecificAttributes: return "SPECIFIC_ATTRIBUTES";
+    case Select::kDefault: break;
+  }
+  return nullptr;
+}
+
+template <typename Request>
+Json ReadRequestBody(const Request& request) {
+  Json body = {{"TableName", request.table_name}};
+  AddIfSet(body, "IndexName", request.index_name);
+  AddIfSet(body, "FilterExpression", request.filter_expression);
+  AddIfSet(body, "ProjectionExpression", request.projection_expression);
+  AddExpressionAttributes(body, request.attributes);
+  if (request.limit) body["Limit"] = *request.limit;
+  if (request.consistent_read) body["ConsistentRead"] = true;
+  if (request.exclusive_start_key) body["ExclusiveStartKey"] = ToJson(*request.exclusive_start_key);
+  if (request.return_consumed_capacity) body["ReturnConsumedCapacity"] = "TOTAL";
+  return body;
+}
+
+Result<QueryResponse> ParseReadResponse(const Json& response) {
+  QueryResponse out;
+  if (auto it = response.find("Items"); it != response.end() && it->is_array()) {
+    out.items.reserve(it->size());
+    for (const auto& element : *it) {
+      MEM0_ASSIGN_OR_RETURN(Item item, ItemFromJson(element));
+      out.items.push_back(std::move(item));
+    }
+  }
+  out.count = response.value("Count", int64_t{0});
+  out.scanned_count = response.value("ScannedCount", int64_t{0});
+  MEM0_ASSIGN_OR_RETURN(out.last_evaluated_key, OptionalItem(response, "LastEvaluatedKey"));
+  if (auto it = response.find("ConsumedCapacity"); it != response.end()) {
+    out.consumed_capacity = ParseConsumedCapacity(*it);
+  }
+  return out;
+}
+
+void Accumulate(QueryResponse& total, QueryResponse page) {
+  for (auto& item : page.items) total.items.push_back(std::move(item));
+  total.count += page.count;
+  total.scanned_count += page.scanned_count;
+  total.last_evaluated_key = std::move(page.last_evaluated_key);
+  if (page.consumed_capacity) {
+    if (!total.consumed_capacity) total.consumed_capacity = ConsumedCapacity{};
+    total.consumed_capacity->table_name = page.consumed_capacity->table_name;
+    total.consumed_capacity->capacity_units += page.consumed_capacity->capacity_units;
+  }
+}
+
+// Shared pagination loop for QueryAll / ScanAll.
+template <typename Request, typename PageFn>
+Result<QueryResponse> Paginate(Request request, std::optional<size_t> max_items, PageFn page_fn) {
+  QueryResponse total;
+  while (true) {
+    if (max_items) {
+      size_t remaining = *max_items - total.items.size();
+      if (!request.limit || static_cast<size_t>(*request.limit) > remaining) {
+        // A filter may drop items, so only narrow the page when unfiltered.
+        if (request.filter_expression.empty()) request.limit = static_cast<int>(remaining);
+      }
+    }
+    MEM0_ASSIGN_OR_RETURN(QueryResponse page, page_fn(request));
+    Accumulate(total, std::move(page));
+    if (max_items && total.items.size() >= *max_items) return total;
+    if (!total.last_evaluated_key) return total;
+    request.exclusive_start_key = total.last_evaluated_key;
+  }
+}
+
+}  // namespace
+
+Result<QueryResponse> Client::Query(const QueryRequest& request) {
+  Json body = ReadRequestBody(request);
+  AddIfSet(body, "KeyConditionExpression", request.key_condition_expression);
+  if (!request.scan_index_forward) body["ScanIndexForward"] = false;
+  if (const char* select = SelectName(request.select)) body["Select"] = select;
+  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kQuery, body));
+  return ParseReadResponse(response);
+}
+
+Result<ScanResponse> Client::Scan(const ScanRequest& request) {
+  Json body = ReadRequestBody(request);
+  if (request.segment) body["Segment"] = *request.segment;
+  if (request.total_segments) body["TotalSegments"] = *request.total_segments;
+  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kScan, body));
+  return ParseReadResponse(response);
+}
+
+Result<QueryResponse> Client::QueryAll(QueryRequest request, std::optional<size_t> max_items) {
+  return Paginate(std::move(request), max_items,
+                  [this](const QueryRequest& page) { return Query(page); });
+}
+
+Result<ScanResponse> Client::ScanAll(ScanRequest request, std::optional<size_t> max_items) {
+  return Paginate(std::move(request), max_items,
+                  [this](const ScanRequest& page) { return Scan(page); });
+}
+
+Result<void> Client::RunParallel(std::vector<std::function<Result<void>()>> tasks,
+                                 size_t max_parallel) {
+  if (tasks.empty()) return {};
+  if (tasks.size() == 1) return tasks[0]();
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  std::optional<Error> first_error;
+  auto worker = [&] {
+    for (size_t i = next.fetch_add(1); i < tasks.size(); i = next.fetch_add(1)) {
+      auto status = tasks[i]();
+      if (!status.ok()) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!first_error) first_error = std::move(status).error();
+      }
+    }
+  };
+  size_t thread_count = std::min(tasks.size(), std::max<size_t>(1, max_parallel));
+  std::vector<std::thread> threads;
+  threads.reserve(thread_count - 1);
+  for (size_t i = 1; i < thread_count; ++i) threads.emplace_back(worker);
+  worker();
+  for (auto& thread : threads) thread.join();
+  if (first_error) return std::move(*first_error);
+  return {};
+}
+
+Result<BatchGetItemResponse> Client::BatchGetItem(
+    const std::map<std::string, KeysAndAttributes>& request_items) {
+  // One chunk: up to 100 keys of one table.
+  struct Chunk {
+    std::string table;
+    const KeysAndAttributes* spec;
+    std::vector<Item> keys;
+  };
+  std::vector<Chunk> chunks;
+  for (const auto& [table, spec] : request_items) {
+    for (size_t i = 0; i < spec.keys.size(); i += kBatchGetLimit) {
+      size_t end = std::min(spec.keys.size(), i + kBatchGetLimit);
+      chunks.push_back({table, &spec, {spec.keys.begin() + i, spec.keys.begin() + end}});
+    }
+  }
+  BatchGetItemResponse out;
+  std::mutex mu;
+  std::vector<std::function<Result<void>()>> tasks;
+  for (auto& chunk : chunks) {
+    tasks.push_back([this, &chunk, &out, &mu]() -> Result<void> {
+      Json keys = Json::array();
+      for (const auto& key : chunk.keys) keys.push_back(ToJson(key));
+      for (int attempt = 0;; ++attempt) {
+        Json spec = {{"Keys", std::move(keys)}};
+        AddIfSet(spec, "ProjectionExpression", chunk.spec->projection_expression);
+        if (!chunk.spec->attribute_names.empty()) {
+          spec["ExpressionAttributeNames"] = chunk.spec->attribute_names;
+        }
+        if (chunk.spec->consistent_read) spec["ConsistentRead"] = true;
+        Json body = {{"RequestItems", {{chunk.table, std::move(spec)}}},
+                     {"ReturnConsumedCapacity", "TOTAL"}};
+        MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kBatchGetItem, body));
+        std::vector<Item> items;
+        for (const auto& element : response.value("/Responses"_json_pointer / chunk.table,
+                                                   Json::array())) {
+          MEM0_ASSIGN_OR_RETURN(Item item, ItemFromJson(element));
+          items.push_back(std::move(item));
+        }
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          auto& table_items = out.responses[chunk.table];
+          for (auto& item : items) table_items.push_back(std::move(item));
+          for (auto& cc : ParseConsumedCapacityList(response)) out.consumed_capacity.push_back(cc);
+        }
+        keys = response.value("/UnprocessedKeys"_json_pointer / chunk.table / "Keys",
+                              Json::array());
+        if (keys.empty()) return {};
+        if (attempt + 1 >= impl_->config.retry.max_attempts) {
+          Error error = MakeError(ErrorCode::kThrottled,
+                                  std::to_string(keys.size()) +
+                                      " keys still unprocessed after " +
+                                      std::to_string(attempt + 1) + " BatchGetItem attempts",
+                                  "UnprocessedKeys");
+          error.retryable = true;
+          return error;
+        }
+        impl_->sleeper->Sleep(impl_->BackoffDelay(attempt));
+      }
+    });
+  }
+  MEM0_RETURN_IF_ERROR(RunParallel(std::move(tasks)));
+  return out;
+}
+
+Result<void> Client::BatchWriteItem(
+    const std::map<std::string, std::vector<WriteRequest>>& request_items) {
+  std::vector<std::pair<std::string, Json>> chunks;  // (table, array of write requests)
+  for (const auto& [table, writes] : request_items) {
+    for (size_t i = 0; i < writes.size(); i += kBatchWriteLimit) {
+      Json array = Json::array();
+      for (size_t j = i; j < std::min(writes.size(), i + kBatchWriteLimit); ++j) {
+        const auto& write = writes[j];
+        if (write.kind == WriteRequest::Kind::kPut) {
+          array.push_back({{"PutRequest", {{"Item", ToJson(write.item_or_key)}}}});
+        } else {
+          array.push_back({{"DeleteRequest", {{"Key", ToJson(write.item_or_key)}}}});
+        }
+      }
+      chunks.emplace_back(table, std::move(array));
+    }
+  }
+  std::vector<std::function<Result<void>()>> tasks;
+  for (auto& chunk : chunks) {
+    tasks.push_back([this, &chunk]() -> Result<void> {
+      Json pending = std::move(chunk.second);
+      for (int attempt = 0;; ++attempt) {
+        Json body = {{"RequestItems", {{chunk.first, std::move(pending)}}}};
+        MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kBatchWriteItem, body));
+        pending = response.value("/UnprocessedItems"_json_pointer / chunk.first, Json::array());
+        if (pending.empty()) return {};
+        if (attempt + 1 >= impl_->config.retry.max_attempts) {
+          Error error = MakeError(ErrorCode::kThrottled,
+                                  std::to_string(pending.size()) +
+                                      " writes still unprocessed after " +
+                                      std::to_string(attempt + 1) + " BatchWriteItem attempts",
+                                  "UnprocessedItems");
+          error.retryable = true;
+          return error;
+        }
+        impl_->sleeper->Sleep(impl_->BackoffDelay(attempt));
+      }
+    });
+  }
+  return RunParallel(std::move(tasks));
+}
+
+Result<TransactWriteItemsResponse> Client::TransactWriteItems(
+    const TransactWriteItemsRequest& request) {
+  if (request.items.empty() || request.items.size() > kTransactionLimit) {
+    return InvalidArgument("TransactItems must hold 1 to 100 actions, got " +
+                           std::to_string(request.items.size()));
+  }
+  Json items = Json::array();
+  for (const auto& item : request.items) {
+    Json action = {{"TableName", item.table_name}};
+    AddIfSet(action, "ConditionExpression", item.condition_expression);
+    AddExpressionAttributes(action, item.attributes);
+    if (item.return_old_item_on_condition_failure) {
+      action["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD";
+    }
+    const char* kind = "Put";
+    switch (item.kind) {
+      case TransactWriteItem::Kind::kPut:
+        action["Item"] = ToJson(item.item);
+        break;
+      case TransactWriteItem::Kind::kUpdate:
+        kind = "Update";
+        action["Key"] = ToJson(item.key);
+        action["UpdateExpression"] = item.update_expression;
+        break;
+      case TransactWriteItem::Kind::kDelete:
+        kind = "Delete";
+        action["Key"] = ToJson(item.key);
+        break;
+      case TransactWriteItem::Kind::kConditionCheck:
+        kind = "ConditionCheck";
+        action["Key"] = ToJson(item.key);
+        break;
+    }
+    items.push_back({{kind, std::move(action)}});
+  }
+  // The token makes retries of this call idempotent for ten minutes.
+  Json body = {{"TransactItems", std::move(items)},
+               {"ClientRequestToken",
+                request.client_request_token.empty() ? NewUuid() : request.client_request_token}};
+  if (request.return_consumed_capacity) body["ReturnConsumedCapacity"] = "TOTAL";
+  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kTransactWriteItems, body));
+  return TransactWriteItemsResponse{ParseConsumedCapacityList(response)};
+}
+
+Result<std::vector<std::optional<Item>>> Client::TransactGetItems(
+    const std::vector<TransactGetItem>& items) {
+  if (items.empty() || items.size() > kTransactionLimit) {
+    return InvalidArgument("TransactItems must hold 1 to 100 gets, got " +
+                           std::to_string(items.size()));
+  }
+  Json actions = Json::array();
+  for (const auto& item : items) {
+    Json get = {{"TableName", item.table_name}, {"Key", ToJson(item.key)}};
+    AddIfSet(get, "ProjectionExpression", item.projection_expression);
+    if (!item.attribute_names.empty()) get["ExpressionAttributeNames"] = item.attribute_names;
+    actions.push_back({{"Get", std::move(get)}});
+  }
+  MEM0_ASSIGN_OR_RETURN(Json response,
+                        impl_->Call(Operation::kTransactGetItems, {{"TransactItems", actions}}));
+  std::vector<std::optional<Item>> out;
+  for (const auto& entry : response.value("Responses", Json::array())) {
+    MEM0_ASSIGN_OR_RETURN(auto item, OptionalItem(entry, "Item"));
+    out.push_back(std::move(item));
+  }
+  out.resize(items.size());
+  return out;
+}
+
+Result<TableDescription> Client::CreateTable(const CreateTableRequest& request) {
+  std::map<std::string, ScalarType> definitions;
+  auto define = [&](const KeyElement& key) { definitions[key.name] = key.type; };
+  define(request.hash_key);
+  if (request.range_key) define(*request.range_key);
+  const bool provisioned = request.billing_mode == "PROVISIONED";
+  Json body = {{"TableName", request.table_name},
+               {"KeySchema", KeyElementSchema(request.hash_key, request.range_key)},
+               {"BillingMode", request.billing_mode}};
+  if (provisioned) {
+    if (!request.throughput) return InvalidArgument("PROVISIONED billing needs read/write capacity");
+    body["ProvisionedThroughput"] = ThroughputJson(*request.throughput);
+  }
+  if (!request.global_secondary_indexes.empty()) {
+    Json indexes = Json::array();
+    for (const auto& gsi : request.global_secondary_indexes) {
+      define(gsi.hash_key);
+      if (gsi.range_key) define(*gsi.range_key);
+      Json index = {{"IndexName", gsi.name},
+                    {"KeySchema", KeyElementSchema(gsi.hash_key, gsi.range_key)},
+                    {"Projection", {{"ProjectionType", gsi.projection_type}}}};
+      if (provisioned) {
+        index["ProvisionedThroughput"] =
+            ThroughputJson(gsi.throughput.value_or(*request.throughput));
+      }
+      indexes.push_back(std::move(index));
+    }
+    body["GlobalSecondaryIndexes"] = std::move(indexes);
+  }
+  Json attribute_definitions = Json::array();
+  for (const auto& [name, type] : definitions) {
+    attribute_definitions.push_back({{"AttributeName", name}, {"AttributeType", ScalarTypeName(type)}});
+  }
+  body["AttributeDefinitions"] = std::move(attribute_definitions);
+  if (request.sse && request.sse->enabled) {
+    Json sse = {{"Enabled", true}, {"SSEType", "KMS"}};
+    AddIfSet(sse, "KMSMasterKeyId", request.sse->kms_master_key_id);
+    body["SSESpecification"] = std::move(sse);
+  }
+  AddIfSet(body, "TableClass", request.table_class);
+  if (request.deletion_protection) body["DeletionProtectionEnabled"] = true;
+  if (!request.tags.empty()) {
+    Json tags = Json::array();
+    for (const auto& [key, value] : request.tags) tags.push_back({{"Key", key}, {"Value", value}});
+    body["Tags"] = std::move(tags);
+  }
+  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kCreateTable, body));
+  return ParseTableDescription(response.value("TableDescription", Json::object()));
+}
+
+Result<TableDescription> Client::DescribeTable(std::string_view table_name) {
+  MEM0_ASSIGN_OR_RETURN(Json response,
+                        impl_->Call(Operation::kDescribeTable, {{"TableName", table_name}}));
+  return ParseTableDescription(response.value("Table", Json::object()));
+}
+
+Result<void> Client::DeleteTable(std::string_view table_name) {
+  MEM0_RETURN_IF_ERROR(impl_->Call(Operation::kDeleteTable, {{"TableName", table_name}}));
+  return {};
+}
+
+Result<std::vector<std::string>> Client::ListTables() {
+  std::vector<std::string> names;
+  Json body = Json::object();
+  while (true) {
+    MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kListTables, body));
+    for (const auto& name : response.value("TableNames", Json::array())) {
+      names.push_back(name.get<std::string>());
+    }
+    auto last = response.find("LastEvaluatedTableName");
+    if (last == response.end() || last->is_null()) return names;
+    body["ExclusiveStartTableName"] = *last;
+  }
+}
+
+Result<void> Client::UpdateTimeToLive(std::string_view table_name, std::string_view attribute,
+                                      bool enabled) {
+  Json body = {{"TableName", table_name},
+               {"TimeToLiveSpecification", {{"AttributeName", attribute}, {"Enabled", enabled}}}};
+  MEM0_RETURN_IF_ERROR(impl_->Call(Operation::kUpdateTimeToLive, body));
+  return {};
+}
+
+Result<TimeToLiveDescription> Client::DescribeTimeToLive(std::string_view table_name) {
+  MEM0_ASSIGN_OR_RETURN(Json response,
+                        impl_->Call(Operation::kDescribeTimeToLive, {{"TableName", table_name}}));
+  const Json description = response.value("TimeToLiveDescription", Json::object());
+  return TimeToLiveDescription{description.value("TimeToLiveStatus", "DISABLED"),
+                               description.value("AttributeName", "")};
+}
+
+Result<void> Client::UpdateContinuousBackups(std::string_view table_name,
+                                             bool point_in_time_recovery) {
+  Json body = {{"TableName", table_name},
+               {"PointInTimeRecoverySpecification",
+                {{"PointInTimeRecoveryEnabled", point_in_time_recovery}}}};
+  MEM0_RETURN_IF_ERROR(impl_->Call(Operation::kUpdateContinuousBackups, body));
+  return {};
+}
+
+Result<bool> Client::DescribeContinuousBackups(std::string_view table_name) {
+  MEM0_ASSIGN_OR_RETURN(
+      Json response, impl_->Call(Operation::kDescribeContinuousBackups, {{"TableName", table_name}}));
+  return response.value(
+             "/ContinuousBackupsDescription/PointInTimeRecoveryDescription/PointInTimeRecoveryStatus"_json_pointer,
+             "") == "ENABLED";
+}
+
+Result<TableDescription> Client::WaitUntilActive(std::string_view table_name,
+                                                 std::chrono::milliseconds timeout) {
+  const auto deadline = impl_->clock->Now() + timeout;
+  for (int attempt = 0;; ++attempt) {
+    MEM0_ASSIGN_OR_RETURN(TableDescription description, DescribeTable(table_name));
+    bool active = description.status == "ACTIVE";
+    for (const auto& gsi : description.global_secondary_indexes) {
+      active = active && (gsi.status.empty() || gsi.status == "ACTIVE");
+    }
+    if (active) return description;
+    if (impl_->clock->Now() >= deadline) {
+      return MakeError(ErrorCode::kTimeout,
+                       "table " + std::string(table_name) + " not ACTIVE after " +
+                           std::to_string(timeout.count()) + " ms (status " + description.status +
+                           ")");
+    }
+    impl_->sleeper->Sleep(std::chrono::milliseconds(std::min(1000, 50 << std::min(attempt, 4))));
+  }
+}
+
+Result<void> Client::WaitUntilDeleted(std::string_view table_name,
+                                      std::chrono::milliseconds timeout) {
+  const auto deadline = impl_->clock->Now() + timeout;
+  for (int attempt = 0;; ++attempt) {
+    auto description = DescribeTable(table_name);
+    if (!description.ok()) {
+      if (description.error().code == ErrorCode::kNotFound) return {};
+      return description.error();
+    }
+    if (impl_->clock->Now() >= deadline) {
+      return MakeError(ErrorCode::kTimeout, "table " + std::string(table_name) +
+                                                " still exists after " +
+                                                std::to_string(timeout.count()) + " ms");
+    }
+    impl_->sleeper->Sleep(std::chrono::milliseconds(std::min(1000, 50 << std::min(attempt, 4))));
+  }
+}
+
+}  // namespace mem0::dynamodb

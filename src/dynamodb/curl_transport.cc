@@ -1,0 +1,161 @@
+// libcurl HttpTransport: a bounded pool of easy handles, each keeping its own
+// keep-alive connection, so concurrent callers never share a handle.
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+#include <vector>
+
+#include "mem0/dynamodb/http.h"
+
+namespace mem0::dynamodb {
+
+const std::string* HttpResponse::Header(std::string_view lower_name) const {
+  for (const auto& [name, value] : headers) {
+    if (name == lower_name) return &value;
+  }
+  return nullptr;
+}
+
+namespace {
+
+size_t AppendBody(char* data, size_t size, size_t count, void* user) {
+  static_cast<std::string*>(user)->append(data, size * count);
+  return size * count;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+size_t AppendHeader(char* data, size_t size, size_t count, void* user) {
+  auto* headers = static_cast<Headers*>(user);
+  std::string_view line(data, size * count);
+  if (line.starts_with("HTTP/")) {
+    headers->clear();  // a new response (e.g. after 100 Continue) starts
+  } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
+    std::string name(Trim(line.substr(0, colon)));
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    headers->emplace_back(std::move(name), std::string(Trim(line.substr(colon + 1))));
+  }
+  return size * count;
+}
+
+class CurlTransport final : public HttpTransport {
+ public:
+  explicit CurlTransport(const CurlTransportOptions& options) : options_(options) {}
+
+  ~CurlTransport() override {
+    for (CURL* handle : idle_) curl_easy_cleanup(handle);
+  }
+
+  Result<HttpResponse> Send(const HttpRequest& request) override {
+    CURL* handle = Acquire();
+    if (handle == nullptr) return MakeError(ErrorCode::kInternal, "curl_easy_init failed");
+
+    curl_slist* header_list = nullptr;
+    for (const auto& [name, value] : request.headers) {
+      header_list = curl_slist_append(header_list, (name + ": " + value).c_str());
+    }
+    // An empty Expect suppresses curl's 100-continue round trip on larger bodies.
+    header_list = curl_slist_append(header_list, "Expect:");
+
+    HttpResponse response;
+    curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(handle, CURLOPT_HTTPHEADER, header_list);
+    if (request.method == "GET") {
+      curl_easy_setopt(handle, CURLOPT_HTTPGET, 1L);
+    } else {
+      curl_easy_setopt(handle, CURLOPT_POST, 1L);
+      curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
+      curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+      if (request.method != "POST") {
+        curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+      }
+    }
+    curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, AppendBody);
+    curl_easy_setopt(handle, CURLOPT_WRITEDATA, &response.body);
+    curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, AppendHeader);
+    curl_easy_setopt(handle, CURLOPT_HEADERDATA, &response.headers);
+
+    CURLcode code = curl_easy_perform(handle);
+    curl_slist_free_all(header_list);
+    if (code != CURLE_OK) {
+      curl_easy_cleanup(handle);  // the connection's state is unknown; do not reuse it
+      Error error = MakeError(ErrorCode::kNetworkError,
+                              std::string(curl_easy_strerror(code)) + " (" + HostOf(request.url) + ")",
+                              "NetworkError");
+      error.retryable = true;
+      return error;
+    }
+    long status = 0;
+    curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+    response.status = static_cast<int>(status);
+    Release(handle);
+    return response;
+  }
+
+ private:
+  static std::string HostOf(const std::string& url) {
+    auto start = url.find("://");
+    start = start == std::string::npos ? 0 : start + 3;
+    return url.substr(start, url.find('/', start) - start);
+  }
+
+  CURL* Acquire() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!idle_.empty()) {
+        CURL* handle = idle_.back();
+        idle_.pop_back();
+        curl_easy_reset(handle);  // keeps the live connection, clears options
+        Configure(handle);
+        return handle;
+      }
+    }
+    CURL* handle = curl_easy_init();
+    if (handle != nullptr) Configure(handle);
+    return handle;
+  }
+
+  void Configure(CURL* handle) const {
+    curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(handle, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(handle, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
+    curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
+    curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
+    if (!options_.ca_bundle.empty()) {
+      curl_easy_setopt(handle, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+    }
+    curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+  }
+
+  void Release(CURL* handle) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (static_cast<int>(idle_.size()) < options_.max_connections) {
+      idle_.push_back(handle);
+    } else {
+      curl_easy_cleanup(handle);
+    }
+  }
+
+  const CurlTransportOptions options_;
+  std::mutex mu_;
+  std::vector<CURL*> idle_;
+};
+
+}  // namespace
+
+std::shared_ptr<HttpTransport> MakeCurlTransport(const CurlTransportOptions& options) {
+  return std::make_shared<CurlTransport>(options);
+}
+
+}  // namespace mem0::dynamodb

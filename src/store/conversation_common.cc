@@ -1,0 +1,127 @@
+#include "store/conversation_common.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/encoding.h"
+#include "core/uuid.h"
+
+namespace mem0::store {
+namespace {
+
+Error Invalid(std::string message) {
+  return MakeError(ErrorCode::kInvalidArgument, std::move(message));
+}
+
+constexpr size_t kIdSuffixBytes = 1 + 10 + 1 + 16;  // ":" seconds ":" 16 hex
+
+}  // namespace
+
+Status ValidateKey(std::string_view field, const std::string& value, size_t max_bytes) {
+  if (value.empty()) return Invalid(std::string(field) + " must not be empty");
+  if (value.size() > max_bytes) {
+    return Invalid(std::string(field) + " is " + std::to_string(value.size()) +
+                   " bytes; the limit is " + std::to_string(max_bytes) + " bytes");
+  }
+  if (!IsValidUtf8(value)) return Invalid(std::string(field) + " is not valid UTF-8");
+  return {};
+}
+
+Status ValidateUserId(const std::string& user_id) {
+  return ValidateKey("user_id", user_id, kMaxPartitionKeyBytes);
+}
+
+Status ValidateConversationId(const std::string& conversation_id) {
+  return ValidateKey("conversation_id", conversation_id, kMaxSortKeyBytes);
+}
+
+Result<nlohmann::json> ParseMessages(const std::string& messages_json) {
+  if (!IsValidUtf8(messages_json)) return Invalid("messages is not valid UTF-8");
+  auto parsed = nlohmann::json::parse(messages_json, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) return Invalid("messages is not valid JSON");
+  if (!parsed.is_array()) return Invalid("messages must be a JSON array of {role, content} objects");
+  for (size_t i = 0; i < parsed.size(); ++i) {
+    const auto& message = parsed[i];
+    const std::string where = "messages[" + std::to_string(i) + "]";
+    if (!message.is_object()) return Invalid(where + " must be an object");
+    if (!message.contains("role") || !message["role"].is_string()) {
+      return Invalid(where + ".role must be a string");
+    }
+    if (!message.contains("content") || !message["content"].is_string()) {
+      return Invalid(where + ".content must be a string");
+    }
+  }
+  return parsed;
+}
+
+Result<nlohmann::json> ParseMetadata(const std::string& metadata_json) {
+  if (!IsValidUtf8(metadata_json)) return Invalid("metadata is not valid UTF-8");
+  auto parsed = nlohmann::json::parse(metadata_json, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.is_object()) return Invalid("metadata must be a JSON object");
+  return parsed;
+}
+
+Status ValidateHistoryRecord(const HistoryRecord& record) {
+  MEM0_RETURN_IF_ERROR(ValidateKey("memory_id", record.memory_id, 1000));
+  if (record.event.empty()) return Invalid("event must not be empty (ADD, UPDATE or DELETE)");
+  if (record.created_at.empty()) return Invalid("created_at must not be empty");
+  for (const auto* text : {&record.old_memory, &record.new_memory, &record.actor_id, &record.role}) {
+    if (*text && !IsValidUtf8(**text)) return Invalid("history text fields must be valid UTF-8");
+  }
+  return {};
+}
+
+std::string NewConversationId(const std::string& user_id, int64_t unix_seconds) {
+  char suffix[40];
+  std::snprintf(suffix, sizeof(suffix), ":%010lld:", static_cast<long long>(unix_seconds));
+  std::string unique = NewUuid();
+  unique.erase(std::remove(unique.begin(), unique.end(), '-'), unique.end());
+  unique.resize(16);
+  const std::string prefix = user_id.size() + kIdSuffixBytes <= kMaxSortKeyBytes
+                                 ? user_id
+                                 : "sha256-" + Sha256Hex(user_id);
+  // The reference writes "<user>:<seconds>" unpadded; seconds have 10 digits
+  // until 2286, so padding keeps both forms in one time order.
+  return prefix + suffix + unique;
+}
+
+std::string EncodePageToken(const std::string& user_id, const std::string& last_conversation_id) {
+  nlohmann::json token = {{"v", 1}, {"u", Sha256Hex(user_id).substr(0, 16)},
+                          {"after", last_conversation_id}};
+  return Base64Encode(token.dump());
+}
+
+Result<std::string> DecodePageToken(const std::string& user_id, const std::string& token) {
+  auto bytes = Base64Decode(token);
+  if (!bytes) return Invalid("page token is malformed");
+  auto parsed = nlohmann::json::parse(*bytes, nullptr, false);
+  if (!parsed.is_object() || parsed.value("v", 0) != 1 || !parsed.contains("after") ||
+      !parsed["after"].is_string()) {
+    return Invalid("page token is malformed");
+  }
+  if (parsed.value("u", "") != Sha256Hex(user_id).substr(0, 16)) {
+    return Invalid("page token belongs to another user");
+  }
+  return parsed["after"].get<std::string>();
+}
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[32];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < length; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+int64_t UnixSeconds(Clock& clock) {
+  return std::chrono::duration_cast<std::chrono::seconds>(clock.Now().time_since_epoch()).count();
+}
+
+}  // namespace mem0::store

@@ -1,0 +1,716 @@
+// ConversationStore on DynamoDB, in the layout of mem0's proposed DynamoDB
+// module (table Mem0Conversations, user_id HASH, conversation_id RANGE).
+//
+// Key design (one table):
+//   (U, C)                         conversation head: messages, metadata,
+//                                  timestamp, type=conversation, updated_at,
+//                                  TTL attribute, version, writer
+//   ("mem0#parts#" U', C#gen#NNNNN) overflow parts of a large conversation
+//   ("mem0#history#" M, created_at#nanos#id)  mem0 history records
+//   ("mem0#messages#" S, nanos#uuid)           recent messages of a scope
+// A user's partition holds nothing but conversation heads, so a reader of
+// the reference layout can Query it and parse every item. User ids starting
+// with "mem0#" are reserved for these partitions.
+//
+// Writes are conditional on a version attribute (lost-update free) and carry
+// a writer token, so a write whose reply was lost and that was retried is
+// recognised as our own rather than as a conflict.
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "core/uuid.h"
+#include "mem0/conversation_store.h"
+#include "store/conversation_common.h"
+
+namespace mem0::store {
+namespace {
+
+using dynamodb::AttributeValue;
+using dynamodb::Item;
+using Json = nlohmann::json;
+
+constexpr const char* kPartsPrefix = "mem0#parts#";
+constexpr const char* kHistoryPrefix = "mem0#history#";
+constexpr const char* kMessagesPrefix = "mem0#messages#";
+constexpr const char* kReservedPrefix = "mem0#";
+// Heads stay well under DynamoDB's 400 KB item limit.
+constexpr size_t kInlineLimit = 350 * 1024;
+constexpr size_t kPartBytes = 350 * 1024;
+constexpr size_t kMaxConversationBytes = 64u << 20;
+constexpr size_t kInlineMetadataLimit = 64 * 1024;
+constexpr int kMaxConflictRetries = 64;
+
+AttributeValue S(std::string s) { return AttributeValue::S(std::move(s)); }
+AttributeValue N(int64_t n) { return AttributeValue::N(n); }
+
+int64_t ParseInt(const Item& item, const char* name, int64_t fallback = 0) {
+  const std::string* n = dynamodb::GetNumber(item, name);
+  if (!n) return fallback;
+  try {
+    return static_cast<int64_t>(std::stod(*n));
+  } catch (...) {
+    return fallback;
+  }
+}
+
+Result<std::string> Compress(const std::string& data) {
+  uLongf size = compressBound(data.size());
+  std::string out(size, '\0');
+  if (compress2(reinterpret_cast<Bytef*>(out.data()), &size,
+                reinterpret_cast<const Bytef*>(data.data()), data.size(), 6) != Z_OK) {
+    return MakeError(ErrorCode::kInternal, "zlib compression failed");
+  }
+  out.resize(size);
+  return out;
+}
+
+Result<std::string> Decompress(const std::string& data, size_t original_size) {
+  std::string out(original_size, '\0');
+  uLongf size = original_size;
+  if (uncompress(reinterpret_cast<Bytef*>(out.data()), &size,
+                 reinterpret_cast<const Bytef*>(data.data()), data.size()) != Z_OK ||
+      size != original_size) {
+    return MakeError(ErrorCode::kStorageError, "overflow parts do not decompress");
+  }
+  return out;
+}
+
+std::string Padded(int64_t n, int width) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%0*lld", width, static_cast<long long>(n));
+  return buf;
+}
+
+int64_t NowNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The content of a conversation apart from its keys.
+struct Body {
+  Json messages;
+  Json metadata;
+};
+
+class DynamoDbConversationStore final : public ConversationStore {
+ public:
+  DynamoDbConversationStore(DynamoDBConversationConfig config,
+                            std::shared_ptr<dynamodb::Client> client)
+      : config_(std::move(config)),
+        client_(std::move(client)),
+        clock_(config_.clock ? config_.clock : SystemClock()) {}
+
+  Result<std::string> StoreConversation(const std::string& user_id,
+                                        const std::string& messages_json,
+                                        const std::string& metadata_json) override {
+    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
+    MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(messages_json));
+    MEM0_ASSIGN_OR_RETURN(Json metadata, ParseMetadata(metadata_json));
+    const int64_t now = UnixSeconds(*clock_);
+    const std::string id = NewConversationId(user_id, now);
+    Item head = {{"user_id", S(user_id)},      {"conversation_id", S(id)},
+                 {"timestamp", N(now)},        {"updated_at", N(now)},
+                 {"type", S("conversation")},  {"version", N(1)}};
+    MEM0_RETURN_IF_ERROR(WriteHead(std::move(head), {messages, metadata}, std::nullopt, nullptr));
+    return id;
+  }
+
+  Result<std::optional<Conversation>> GetConversation(const std::string& user_id,
+                                                      const std::string& conversation_id) override {
+    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
+    MEM0_RETURN_IF_ERROR(ValidateConversationId(conversation_id));
+    MEM0_ASSIGN_OR_RETURN(auto head, ReadHead(user_id, conversation_id));
+    if (!head || Expired(*head)) return std::optional<Conversation>();
+    MEM0_ASSIGN_OR_RETURN(Conversation conversation, Materialize(*head));
+    return std::optional<Conversation>(std::move(conversation));
+  }
+
+  Result<ConversationPage> ListConversations(const std::string& user_id, int limit,
+                                             const std::string& page_token) override {
+    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
+    if (limit <= 0 || limit > 1000) {
+      return MakeError(ErrorCode::kInvalidArgument, "limit must be between 1 and 1000");
+    }
+    dynamodb::QueryRequest query;
+    query.table_name = config_.table_name;
+    query.key_condition_expression = "user_id = :u";
+    query.filter_expression = "attribute_not_exists(#exp) OR #exp > :now";
+    query.attributes.names = {{"#exp", config_.ttl_attribute}};
+    query.attributes.values = {{":u", S(user_id)}, {":now", N(UnixSeconds(*clock_))}};
+    query.scan_index_forward = false;
+    query.consistent_read = true;
+    if (!page_token.empty()) {
+      MEM0_ASSIGN_OR_RETURN(std::string after, DecodePageToken(user_id, page_token));
+      query.exclusive_start_key = Item{{"user_id", S(user_id)}, {"conversation_id", S(after)}};
+    }
+    std::vector<Item> heads;
+    std::optional<Item> last_key;
+    // Filtered pages can come back short; keep reading until `limit` match.
+    do {
+      query.limit = limit - static_cast<int>(heads.size());
+      MEM0_ASSIGN_OR_RETURN(auto page, client_->Query(query));
+      for (auto& item : page.items) heads.push_back(std::move(item));
+      last_key = page.last_evaluated_key;
+      query.exclusive_start_key = page.last_evaluated_key;
+    } while (static_cast<int>(heads.size()) < limit && last_key);
+
+    ConversationPage result;
+    result.conversations.resize(heads.size());
+    std::vector<std::function<Result<void>()>> tasks;
+    for (size_t i = 0; i < heads.size(); ++i) {
+      tasks.push_back([this, &heads, &result, i]() -> Result<void> {
+        MEM0_ASSIGN_OR_RETURN(result.conversations[i], Materialize(heads[i]));
+        return {};
+      });
+    }
+    MEM0_RETURN_IF_ERROR(client_->RunParallel(std::move(tasks)));
+    if (last_key && !result.conversations.empty()) {
+      result.next_token = EncodePageToken(user_id, result.conversations.back().conversation_id);
+    }
+    return result;
+  }
+
+  Result<void> UpdateConversation(const std::string& user_id, const std::string& conversation_id,
+                                  const std::string& messages_json,
+                                  const std::optional<std::string>& metadata_json) override {
+    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
+    MEM0_RETURN_IF_ERROR(ValidateConversationId(conversation_id));
+    MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(messages_json));
+    std::optional<Json> metadata;
+    if (metadata_json) {
+      MEM0_ASSIGN_OR_RETURN(metadata, ParseMetadata(*metadata_json));
+    }
+    return ReadModifyWrite(user_id, conversation_id, [&](Body& body) {
+      body.messages = messages;
+      if (metadata) body.metadata = *metadata;
+    });
+  }
+
+  Result<void> AppendMessages(const std::string& user_id, const std::string& conversation_id,
+                              const std::string& messages_json) override {
+    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
+    MEM0_RETURN_IF_ERROR(ValidateConversationId(conversation_id));
+    MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(messages_json));
+    return ReadModifyWrite(user_id, conversation_id, [&](Body& body) {
+      for (const auto& message : messages) body.messages.push_back(message);
+    });
+  }
+
+  Result<void> DeleteConversation(const std::string& user_id,
+                                  const std::string& conversation_id) override {
+    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
+    MEM0_RETURN_IF_ERROR(ValidateConversationId(conversation_id));
+    dynamodb::DeleteItemRequest del;
+    del.table_name = config_.table_name;
+    del.key = HeadKey(user_id, conversation_id);
+    del.condition_expression = "attribute_exists(conversation_id)";
+    del.return_values = dynamodb::ReturnValues::kAllOld;
+    auto deleted = client_->DeleteItem(del);
+    if (!deleted.ok()) {
+      if (deleted.error().code == ErrorCode::kConditionFailed) return NotFound(conversation_id);
+      return deleted.error();
+    }
+    if (deleted->attributes) return DeleteParts(*deleted->attributes);
+    return {};
+  }
+
+  Result<int64_t> DeleteAllForUser(const std::string& user_id) override {
+    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
+    dynamodb::QueryRequest query;
+    query.table_name = config_.table_name;
+    query.key_condition_expression = "user_id = :u";
+    query.projection_expression = "user_id, conversation_id, overflow_generation, overflow_parts";
+    query.attributes.values = {{":u", S(user_id)}};
+    query.consistent_read = true;
+    MEM0_ASSIGN_OR_RETURN(auto all, client_->QueryAll(query));
+    std::vector<dynamodb::WriteRequest> deletes;
+    for (const auto& head : all.items) {
+      deletes.push_back(dynamodb::WriteRequest::Delete(
+          HeadKey(user_id, *dynamodb::GetString(head, "conversation_id"))));
+      for (auto& key : PartKeys(head)) deletes.push_back(dynamodb::WriteRequest::Delete(key));
+    }
+    MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, deletes}}));
+    return static_cast<int64_t>(all.items.size());
+  }
+
+  Result<std::string> AddHistory(const HistoryRecord& record) override {
+    HistoryRecord copy = record;
+    if (copy.id.empty()) copy.id = NewUuid();
+    MEM0_RETURN_IF_ERROR(ValidateHistoryRecord(copy));
+    MEM0_RETURN_IF_ERROR(client_->PutItem({config_.table_name, HistoryItem(copy, NowNanos())}));
+    return copy.id;
+  }
+
+  Result<void> BatchAddHistory(const std::vector<HistoryRecord>& records) override {
+    std::vector<dynamodb::WriteRequest> writes;
+    const int64_t base = NowNanos();
+    for (size_t i = 0; i < records.size(); ++i) {
+      HistoryRecord copy = records[i];
+      if (copy.id.empty()) copy.id = NewUuid();
+      MEM0_RETURN_IF_ERROR(ValidateHistoryRecord(copy));
+      writes.push_back(dynamodb::WriteRequest::Put(HistoryItem(copy, base + static_cast<int64_t>(i))));
+    }
+    return client_->BatchWriteItem({{config_.table_name, writes}});
+  }
+
+  Result<std::vector<HistoryRecord>> GetHistory(const std::string& memory_id) override {
+    MEM0_RETURN_IF_ERROR(ValidateKey("memory_id", memory_id, 1000));
+    dynamodb::QueryRequest query;
+    query.table_name = config_.table_name;
+    query.key_condition_expression = "user_id = :p";
+    query.attributes.values = {{":p", S(kHistoryPrefix + memory_id)}};
+    query.consistent_read = true;
+    MEM0_ASSIGN_OR_RETURN(auto all, client_->QueryAll(query));
+    std::vector<HistoryRecord> out;
+    for (const auto& item : all.items) {
+      HistoryRecord r;
+      auto text = [&](const char* name) -> std::optional<std::string> {
+        if (const auto* s = dynamodb::GetString(item, name)) return *s;
+        return std::nullopt;
+      };
+      r.id = text("id").value_or("");
+      r.memory_id = text("memory_id").value_or(memory_id);
+      r.old_memory = text("old_memory");
+      r.new_memory = text("new_memory");
+      r.event = text("event").value_or("");
+      r.created_at = text("created_at").value_or("");
+      r.updated_at = text("updated_at");
+      auto deleted = item.find("is_deleted");
+      r.is_deleted = deleted != item.end() && deleted->second.type() == AttributeValue::Type::kBool &&
+                     deleted->second.boolean();
+      r.actor_id = text("actor_id");
+      r.role = text("role");
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  Result<void> SaveMessages(const std::string& session_scope,
+                            const std::string& messages_json) override {
+    MEM0_RETURN_IF_ERROR(ValidateKey("session_scope", session_scope, 1000));
+    MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(messages_json));
+    const std::string partition = kMessagesPrefix + session_scope;
+    std::vector<dynamodb::WriteRequest> writes;
+    const int64_t base = NowNanos();
+    const std::string unique = NewUuid().substr(0, 8);
+    for (size_t i = 0; i < messages.size(); ++i) {
+      writes.push_back(dynamodb::WriteRequest::Put(
+          {{"user_id", S(partition)},
+           {"conversation_id", S(Padded(base + static_cast<int64_t>(i), 20) + "#" + unique)},
+           {"type", S("message")},
+           {"role", S(messages[i]["role"].get<std::string>())},
+           {"content", S(messages[i]["content"].get<std::string>())},
+           {"message", S(messages[i].dump())}}));
+    }
+    MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, writes}}));
+    // Trim everything past the newest kRecentMessagesKept.
+    dynamodb::QueryRequest query;
+    query.table_name = config_.table_name;
+    query.key_condition_expression = "user_id = :p";
+    query.projection_expression = "user_id, conversation_id";
+    query.attributes.values = {{":p", S(partition)}};
+    query.scan_index_forward = false;
+    query.consistent_read = true;
+    query.limit = kRecentMessagesKept;
+    MEM0_ASSIGN_OR_RETURN(auto newest, client_->Query(query));
+    if (!newest.last_evaluated_key) return {};
+    query.limit.reset();
+    query.exclusive_start_key = newest.last_evaluated_key;
+    MEM0_ASSIGN_OR_RETURN(auto older, client_->QueryAll(query));
+    std::vector<dynamodb::WriteRequest> deletes;
+    for (auto& key : older.items) deletes.push_back(dynamodb::WriteRequest::Delete(std::move(key)));
+    return client_->BatchWriteItem({{config_.table_name, deletes}});
+  }
+
+  Result<std::string> GetLastMessages(const std::string& session_scope, int limit) override {
+    MEM0_RETURN_IF_ERROR(ValidateKey("session_scope", session_scope, 1000));
+    if (limit <= 0) return MakeError(ErrorCode::kInvalidArgument, "limit must be positive");
+    dynamodb::QueryRequest query;
+    query.table_name = config_.table_name;
+    query.key_condition_expression = "user_id = :p";
+    query.attributes.values = {{":p", S(kMessagesPrefix + session_scope)}};
+    query.scan_index_forward = false;
+    query.consistent_read = true;
+    query.limit = limit;
+    MEM0_ASSIGN_OR_RETURN(auto page, client_->Query(query));
+    Json out = Json::array();
+    for (auto it = page.items.rbegin(); it != page.items.rend(); ++it) {
+      const std::string* message = dynamodb::GetString(*it, "message");
+      Json parsed = message ? Json::parse(*message, nullptr, false) : Json();
+      if (!parsed.is_object()) {
+        parsed = {{"role", dynamodb::GetString(*it, "role") ? *dynamodb::GetString(*it, "role") : ""},
+                  {"content",
+                   dynamodb::GetString(*it, "content") ? *dynamodb::GetString(*it, "content") : ""}};
+      }
+      out.push_back(std::move(parsed));
+    }
+    return out.dump();
+  }
+
+  Result<void> Reset() override {
+    dynamodb::ScanRequest scan;
+    scan.table_name = config_.table_name;
+    scan.filter_expression = "begins_with(user_id, :h) OR begins_with(user_id, :m)";
+    scan.projection_expression = "user_id, conversation_id";
+    scan.attributes.values = {{":h", S(kHistoryPrefix)}, {":m", S(kMessagesPrefix)}};
+    scan.consistent_read = true;
+    MEM0_ASSIGN_OR_RETURN(auto all, client_->ScanAll(scan));
+    std::vector<dynamodb::WriteRequest> deletes;
+    for (auto& key : all.items) deletes.push_back(dynamodb::WriteRequest::Delete(std::move(key)));
+    return client_->BatchWriteItem({{config_.table_name, deletes}});
+  }
+
+ private:
+  static Status CheckUser(const std::string& user_id) {
+    MEM0_RETURN_IF_ERROR(ValidateUserId(user_id));
+    if (user_id.starts_with(kReservedPrefix)) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "user_id must not start with \"mem0#\" (reserved for internal partitions)");
+    }
+    return {};
+  }
+
+  static Error NotFound(const std::string& conversation_id) {
+    return MakeError(ErrorCode::kNotFound, "conversation " + conversation_id + " not found");
+  }
+
+  static Item HeadKey(const std::string& user_id, const std::string& conversation_id) {
+    return {{"user_id", S(user_id)}, {"conversation_id", S(conversation_id)}};
+  }
+
+  static std::string PartsPartition(const std::string& user_id) {
+    std::string partition = kPartsPrefix + user_id;
+    return partition.size() <= kMaxPartitionKeyBytes ? partition
+                                                     : kPartsPrefix + ("sha256-" + Sha256Hex(user_id));
+  }
+
+  static std::string PartSortKey(const std::string& conversation_id, const std::string& generation,
+                                 size_t index) {
+    std::string prefix = conversation_id.size() + 48 <= kMaxSortKeyBytes
+                             ? conversation_id
+                             : "sha256-" + Sha256Hex(conversation_id);
+    return prefix + "#" + generation + "#" + Padded(static_cast<int64_t>(index), 5);
+  }
+
+  static std::vector<Item> PartKeys(const Item& head) {
+    std::vector<Item> keys;
+    const std::string* generation = dynamodb::GetString(head, "overflow_generation");
+    if (!generation) return keys;
+    const std::string& user_id = *dynamodb::GetString(head, "user_id");
+    const std::string& conversation_id = *dynamodb::GetString(head, "conversation_id");
+    const int64_t parts = ParseInt(head, "overflow_parts");
+    for (int64_t i = 0; i < parts; ++i) {
+      keys.push_back({{"user_id", S(PartsPartition(user_id))},
+                      {"conversation_id",
+                       S(PartSortKey(conversation_id, *generation, static_cast<size_t>(i)))}});
+    }
+    return keys;
+  }
+
+  Status DeleteParts(const Item& head) {
+    std::vector<dynamodb::WriteRequest> deletes;
+    for (auto& key : PartKeys(head)) deletes.push_back(dynamodb::WriteRequest::Delete(std::move(key)));
+    return client_->BatchWriteItem({{config_.table_name, deletes}});
+  }
+
+  bool Expired(const Item& head) const {
+    const int64_t expiration = ParseInt(head, config_.ttl_attribute.c_str(), 0);
+    return expiration > 0 && expiration <= UnixSeconds(*clock_);
+  }
+
+  Result<std::optional<Item>> ReadHead(const std::string& user_id,
+                                       const std::string& conversation_id) {
+    dynamodb::GetItemRequest get;
+    get.table_name = config_.table_name;
+    get.key = HeadKey(user_id, conversation_id);
+    get.consistent_read = true;
+    MEM0_ASSIGN_OR_RETURN(auto got, client_->GetItem(get));
+    return std::move(got.item);
+  }
+
+  // Reads a head's body, following overflow parts.
+  Result<Body> ReadBody(const Item& head) {
+    auto parse = [](const std::string* text, const char* what) -> Result<Json> {
+      Json parsed = text ? Json::parse(*text, nullptr, false) : Json();
+      if (parsed.is_discarded() || parsed.is_null()) {
+        return MakeError(ErrorCode::kStorageError, std::string("stored ") + what + " is not JSON");
+      }
+      return parsed;
+    };
+    const std::string* generation = dynamodb::GetString(head, "overflow_generation");
+    if (!generation) {
+      Body body;
+      MEM0_ASSIGN_OR_RETURN(body.messages, parse(dynamodb::GetString(head, "messages"), "messages"));
+      const std::string* metadata = dynamodb::GetString(head, "metadata");
+      if (metadata) {
+        MEM0_ASSIGN_OR_RETURN(body.metadata, parse(metadata, "metadata"));
+      } else {
+        body.metadata = Json::object();
+      }
+      return body;
+    }
+    const auto keys = PartKeys(head);
+    MEM0_ASSIGN_OR_RETURN(auto got,
+                          client_->BatchGetItem({{config_.table_name, {keys, "", {}, true}}}));
+    std::map<std::string, std::string> by_key;
+    for (const auto& part : got.responses[config_.table_name]) {
+      auto data = part.find("data");
+      if (data == part.end() || data->second.type() != AttributeValue::Type::kB) continue;
+      by_key[*dynamodb::GetString(part, "conversation_id")] = data->second.b();
+    }
+    std::string compressed;
+    for (const auto& key : keys) {
+      auto it = by_key.find(key.at("conversation_id").s());
+      if (it == by_key.end()) {
+        return MakeError(ErrorCode::kConditionFailed, "overflow part missing (concurrent update)",
+                         "TornRead");
+      }
+      compressed += it->second;
+    }
+    MEM0_ASSIGN_OR_RETURN(std::string blob,
+                          Decompress(compressed, static_cast<size_t>(ParseInt(head, "overflow_bytes"))));
+    Json parsed = Json::parse(blob, nullptr, false);
+    if (!parsed.is_object()) return MakeError(ErrorCode::kStorageError, "overflow blob is not JSON");
+    return Body{parsed["messages"], parsed["metadata"]};
+  }
+
+  // Builds the Conversation for a head, re-reading the head if its overflow
+  // parts were replaced between the two reads.
+  Result<Conversation> Materialize(Item head) {
+    for (int attempt = 0;; ++attempt) {
+      auto body = ReadBody(head);
+      if (body.ok()) {
+        Conversation c;
+        c.user_id = *dynamodb::GetString(head, "user_id");
+        c.conversation_id = *dynamodb::GetString(head, "conversation_id");
+        c.messages_json = body->messages.dump();
+        c.metadata_json = body->metadata.dump();
+        c.timestamp = ParseInt(head, "timestamp");
+        if (dynamodb::GetNumber(head, "updated_at")) c.updated_at = ParseInt(head, "updated_at");
+        if (dynamodb::GetNumber(head, config_.ttl_attribute)) {
+          c.expiration_time = ParseInt(head, config_.ttl_attribute.c_str());
+        }
+        return c;
+      }
+      if (body.error().type != "TornRead" || attempt >= 5) return body.error();
+      MEM0_ASSIGN_OR_RETURN(auto fresh, ReadHead(*dynamodb::GetString(head, "user_id"),
+                                                 *dynamodb::GetString(head, "conversation_id")));
+      if (!fresh) return NotFound(*dynamodb::GetString(head, "conversation_id"));
+      head = std::move(*fresh);
+    }
+  }
+
+  // Writes `head` with `body`, inline or through overflow parts (written
+  // first, so no reader sees a head without its parts). With
+  // `expected_version`, the write only lands if the stored head still has it
+  // (0: a head without a version attribute, as the reference writes);
+  // without, only if no head exists. Sets *conflict instead of failing when
+  // the condition does not hold.
+  Status WriteHead(Item head, const Body& body, std::optional<int64_t> expected_version,
+                   bool* conflict) {
+    const std::string messages = body.messages.dump();
+    const std::string metadata = body.metadata.dump();
+    if (messages.size() + metadata.size() > kMaxConversationBytes) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "messages + metadata are " + std::to_string(messages.size() + metadata.size()) +
+                           " bytes; the limit is " + std::to_string(kMaxConversationBytes));
+    }
+    const int64_t now = UnixSeconds(*clock_);
+    if (config_.ttl_enabled) {
+      head[config_.ttl_attribute] = N(now + static_cast<int64_t>(config_.ttl_days) * 86400);
+    }
+    const std::string writer = NewUuid();
+    head["writer"] = S(writer);
+    std::vector<Item> parts;
+    if (messages.size() + metadata.size() <= kInlineLimit) {
+      head["messages"] = S(messages);
+      head["metadata"] = S(metadata);
+    } else {
+      // Readers of the reference layout see an empty list and, when small
+      // enough, the real metadata.
+      head["messages"] = S("[]");
+      head["metadata"] = S(metadata.size() <= kInlineMetadataLimit ? metadata : "{}");
+      const std::string blob = Json{{"messages", body.messages}, {"metadata", body.metadata}}.dump();
+      MEM0_ASSIGN_OR_RETURN(std::string compressed, Compress(blob));
+      const std::string generation = NewUuid();
+      const std::string& user_id = head.at("user_id").s();
+      const std::string& conversation_id = head.at("conversation_id").s();
+      for (size_t offset = 0, index = 0; offset < compressed.size(); offset += kPartBytes, ++index) {
+        Item part = {{"user_id", S(PartsPartition(user_id))},
+                     {"conversation_id", S(PartSortKey(conversation_id, generation, index))},
+                     {"type", S("conversation_part")},
+                     {"data", AttributeValue::B(compressed.substr(offset, kPartBytes))}};
+        if (config_.ttl_enabled) part[config_.ttl_attribute] = head[config_.ttl_attribute];
+        parts.push_back(std::move(part));
+      }
+      head["overflow_generation"] = S(generation);
+      head["overflow_parts"] = N(static_cast<int64_t>(parts.size()));
+      head["overflow_bytes"] = N(static_cast<int64_t>(blob.size()));
+      head["overflow_encoding"] = S("zlib");
+      std::vector<dynamodb::WriteRequest> writes;
+      for (auto& part : parts) writes.push_back(dynamodb::WriteRequest::Put(part));
+      MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, writes}}));
+    }
+
+    dynamodb::PutItemRequest put;
+    put.table_name = config_.table_name;
+    put.item = head;
+    put.return_values = dynamodb::ReturnValues::kAllOld;
+    put.return_old_item_on_condition_failure = true;
+    if (!expected_version) {
+      put.condition_expression = "attribute_not_exists(conversation_id)";
+    } else if (*expected_version == 0) {
+      put.condition_expression = "attribute_exists(conversation_id) AND attribute_not_exists(version)";
+    } else {
+      put.condition_expression = "version = :v";
+      put.attributes.values = {{":v", N(*expected_version)}};
+    }
+    auto written = client_->PutItem(put);
+    std::optional<Item> replaced;
+    if (written.ok()) {
+      replaced = std::move(written->attributes);
+    } else {
+      const Error& error = written.error();
+      const bool ours = error.old_item && dynamodb::GetString(*error.old_item, "writer") &&
+                        *dynamodb::GetString(*error.old_item, "writer") == writer;
+      if (!ours) {
+        // Our new parts are unreachable now; remove them.
+        Item orphan_head = head;
+        if (!parts.empty()) (void)DeleteParts(orphan_head);
+        if (error.code == ErrorCode::kConditionFailed && conflict) {
+          *conflict = true;
+          return {};
+        }
+        if (error.code == ErrorCode::kConditionFailed) {
+          return MakeError(ErrorCode::kInternal, "conversation id collision");
+        }
+        return error;
+      }
+      // A retried request that had in fact landed: the reply was lost. The
+      // item it replaced is unknown, so old parts may stay behind (orphans of
+      // a finished generation, removed by TTL or delete).
+    }
+    if (replaced && dynamodb::GetString(*replaced, "overflow_generation") &&
+        *dynamodb::GetString(*replaced, "overflow_generation") !=
+            (dynamodb::GetString(head, "overflow_generation")
+                 ? *dynamodb::GetString(head, "overflow_generation")
+                 : std::string())) {
+      MEM0_RETURN_IF_ERROR(DeleteParts(*replaced));
+    }
+    return {};
+  }
+
+  // Reads the head, applies `change` to its body and writes it back under the
+  // version condition, retrying on conflicts with jittered backoff.
+  Status ReadModifyWrite(const std::string& user_id, const std::string& conversation_id,
+                         const std::function<void(Body&)>& change) {
+    thread_local std::mt19937 rng{std::random_device{}()};
+    for (int attempt = 0; attempt < kMaxConflictRetries; ++attempt) {
+      MEM0_ASSIGN_OR_RETURN(auto head, ReadHead(user_id, conversation_id));
+      if (!head || Expired(*head)) return NotFound(conversation_id);
+      auto body = ReadBody(*head);
+      if (!body.ok()) {
+        if (body.error().type == "TornRead") continue;
+        return body.error();
+      }
+      change(*body);
+      const int64_t version = ParseInt(*head, "version", 0);
+      Item next = {{"user_id", S(user_id)},
+                   {"conversation_id", S(conversation_id)},
+                   {"timestamp", N(ParseInt(*head, "timestamp"))},
+                   {"updated_at", N(UnixSeconds(*clock_))},
+                   {"type", S("conversation")},
+                   {"version", N(version + 1)}};
+      // Attributes this store does not manage (e.g. written by other tools)
+      // are carried over.
+      for (const auto& [name, value] : *head) {
+        static const std::set<std::string> kManaged = {
+            "messages", "metadata", "writer", "overflow_generation", "overflow_parts",
+            "overflow_bytes", "overflow_encoding"};
+        if (!next.count(name) && !kManaged.count(name)) next[name] = value;
+      }
+      bool conflict = false;
+      MEM0_RETURN_IF_ERROR(WriteHead(std::move(next), *body, version, &conflict));
+      if (!conflict) return {};
+      std::this_thread::sleep_for(std::chrono::milliseconds(
+          std::uniform_int_distribution<int>(0, std::min(100, 2 << std::min(attempt, 6)))(rng)));
+    }
+    return MakeError(ErrorCode::kConditionFailed,
+                     "conversation " + conversation_id + " kept changing; gave up after " +
+                         std::to_string(kMaxConflictRetries) + " attempts");
+  }
+
+  Item HistoryItem(const HistoryRecord& r, int64_t sequence) const {
+    Item item = {{"user_id", S(kHistoryPrefix + r.memory_id)},
+                 {"conversation_id", S(r.created_at + "#" + Padded(sequence, 20) + "#" + r.id)},
+                 {"type", S("history")},
+                 {"id", S(r.id)},
+                 {"memory_id", S(r.memory_id)},
+                 {"event", S(r.event)},
+                 {"created_at", S(r.created_at)},
+                 {"is_deleted", AttributeValue::Bool(r.is_deleted)}};
+    auto optional = [&](const char* name, const std::optional<std::string>& value) {
+      if (value) item[name] = S(*value);
+    };
+    optional("old_memory", r.old_memory);
+    optional("new_memory", r.new_memory);
+    optional("updated_at", r.updated_at);
+    optional("actor_id", r.actor_id);
+    optional("role", r.role);
+    return item;
+  }
+
+  const DynamoDBConversationConfig config_;
+  const std::shared_ptr<dynamodb::Client> client_;
+  const std::shared_ptr<Clock> clock_;
+};
+
+}  // namespace
+}  // namespace mem0::store
+
+namespace mem0 {
+
+Result<std::shared_ptr<dynamodb::Client>> MakeClientFromConfig(
+    const std::string& region, const std::string& endpoint_url, const std::string& profile,
+    const std::string& access_key_id, const std::string& secret_access_key,
+    const std::string& session_token, bool use_iam_role) {
+  dynamodb::ClientConfig config;
+  config.region = region;
+  config.endpoint_url = endpoint_url;
+  config.profile = profile;
+  if (!access_key_id.empty()) {
+    config.access_key_id = access_key_id;
+    config.secret_access_key = secret_access_key;
+    config.session_token = session_token;
+  } else if (!use_iam_role) {
+    return MakeError(ErrorCode::kCredentialsError,
+                     "no explicit keys given and use_iam_role is false: no credentials to use");
+  }
+  MEM0_ASSIGN_OR_RETURN(auto client, dynamodb::Client::Create(std::move(config)));
+  return std::shared_ptr<dynamodb::Client>(std::move(client));
+}
+
+Result<std::unique_ptr<ConversationStore>> MakeDynamoDbConversationStore(
+    const DynamoDBConversationConfig& config) {
+  MEM0_RETURN_IF_ERROR(store::ValidateKey("table_name", config.table_name, 255));
+  if (config.ttl_enabled && config.ttl_days <= 0) {
+    return MakeError(ErrorCode::kInvalidArgument, "ttl_days must be positive when ttl_enabled");
+  }
+  std::shared_ptr<dynamodb::Client> client = config.client;
+  if (!client) {
+    MEM0_ASSIGN_OR_RETURN(client, MakeClientFromConfig(config.region, config.endpoint_url,
+                                                       config.profile, config.aws_access_key_id,
+                                                       config.aws_secret_access_key,
+                                                       config.aws_session_token, config.use_iam_role));
+  }
+  return std::unique_ptr<ConversationStore>(
+      std::make_unique<store::DynamoDbConversationStore>(config, std::move(client)));
+}
+
+}  // namespace mem0
