@@ -313,6 +313,7 @@ class Client::Impl {
   std::shared_ptr<Clock> clock;
   std::shared_ptr<Sleeper> sleeper;
   RequestCounters counters;
+  sigv4::SigningKeyCache signing_keys;
 
   double Jitter() {
     if (config.retry.jitter) return config.retry.jitter();
@@ -358,7 +359,7 @@ class Client::Impl {
     params.region = region;
     params.service = "dynamodb";
     params.time = clock->Now();
-    sigv4::Sign(request, creds, params);
+    sigv4::Sign(request, creds, params, signing_keys);
     counters.Increment(op);
     MEM0_ASSIGN_OR_RETURN(HttpResponse response, transport->Send(request));
     if (const auto* crc_header = response.Header("x-amz-crc32")) {
@@ -407,7 +408,12 @@ Result<std::unique_ptr<Client>> Client::Create(ClientConfig config) {
   impl->url = impl->endpoint + "/";
   impl->clock = config.clock ? config.clock : SystemClock();
   impl->sleeper = config.sleeper ? config.sleeper : RealSleeper();
-  impl->transport = config.transport ? config.transport : MakeCurlTransport(config.http);
+  if (config.transport) {
+    impl->transport = config.transport;
+  } else {
+    impl->transport = config.http.proxy.empty() ? MakeSocketTransport(config.http)
+                                                : MakeCurlTransport(config.http);
+  }
   if (config.credentials) {
     impl->credentials = config.credentials;
   } else if (!config.access_key_id.empty()) {

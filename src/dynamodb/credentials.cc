@@ -329,9 +329,9 @@ Result<Credentials> ParseJsonCredentials(std::string_view body, std::string_view
   return credentials;
 }
 
-CurlTransportOptions TransportWithTimeouts(std::chrono::milliseconds connect,
+HttpTransportOptions TransportWithTimeouts(std::chrono::milliseconds connect,
                                            std::chrono::milliseconds request) {
-  CurlTransportOptions options;
+  HttpTransportOptions options;
   options.connect_timeout = connect;
   options.request_timeout = request;
   return options;
@@ -341,7 +341,7 @@ CurlTransportOptions TransportWithTimeouts(std::chrono::milliseconds connect,
 // environment never builds curl handles for IMDS.
 class LazyTransport {
  public:
-  LazyTransport(std::shared_ptr<HttpTransport> transport, CurlTransportOptions options)
+  LazyTransport(std::shared_ptr<HttpTransport> transport, HttpTransportOptions options)
       : transport_(std::move(transport)), options_(options) {}
 
   HttpTransport& Get() {
@@ -353,7 +353,7 @@ class LazyTransport {
 
  private:
   std::shared_ptr<HttpTransport> transport_;
-  CurlTransportOptions options_;
+  HttpTransportOptions options_;
   std::once_flag once_;
 };
 
@@ -655,7 +655,7 @@ class WebIdentityFetcher {
         profile_(options.profile),
         sts_endpoint_(options.sts_endpoint),
         clock_(options.clock ? options.clock : SystemClock()),
-        transport_(std::make_shared<LazyTransport>(options.http, CurlTransportOptions{})) {}
+        transport_(std::make_shared<LazyTransport>(options.http, HttpTransportOptions{})) {}
 
   Result<Credentials> operator()() const {
     MEM0_ASSIGN_OR_RETURN(WebIdentitySettings settings, ResolveWebIdentity(env_, profile_));

@@ -47,7 +47,7 @@ size_t AppendHeader(char* data, size_t size, size_t count, void* user) {
 
 class CurlTransport final : public HttpTransport {
  public:
-  explicit CurlTransport(const CurlTransportOptions& options) : options_(options) {}
+  explicit CurlTransport(const HttpTransportOptions& options) : options_(options) {}
 
   ~CurlTransport() override {
     for (CURL* handle : idle_) curl_easy_cleanup(handle);
@@ -67,6 +67,7 @@ class CurlTransport final : public HttpTransport {
     HttpResponse response;
     curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(handle, CURLOPT_HTTPHEADER, header_list);
+    curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, nullptr);
     if (request.method == "GET") {
       curl_easy_setopt(handle, CURLOPT_HTTPGET, 1L);
     } else {
@@ -111,10 +112,9 @@ class CurlTransport final : public HttpTransport {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (!idle_.empty()) {
+        // Configured once; each request sets all of its own options.
         CURL* handle = idle_.back();
         idle_.pop_back();
-        curl_easy_reset(handle);  // keeps the live connection, clears options
-        Configure(handle);
         return handle;
       }
     }
@@ -136,6 +136,9 @@ class CurlTransport final : public HttpTransport {
       curl_easy_setopt(handle, CURLOPT_CAINFO, options_.ca_bundle.c_str());
     }
     curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+    // Proxies come from configuration only; this also spares curl from
+    // reading the proxy environment variables on every request.
+    curl_easy_setopt(handle, CURLOPT_PROXY, options_.proxy.c_str());
   }
 
   void Release(CURL* handle) {
@@ -147,14 +150,14 @@ class CurlTransport final : public HttpTransport {
     }
   }
 
-  const CurlTransportOptions options_;
+  const HttpTransportOptions options_;
   std::mutex mu_;
   std::vector<CURL*> idle_;
 };
 
 }  // namespace
 
-std::shared_ptr<HttpTransport> MakeCurlTransport(const CurlTransportOptions& options) {
+std::shared_ptr<HttpTransport> MakeCurlTransport(const HttpTransportOptions& options) {
   return std::make_shared<CurlTransport>(options);
 }
 

@@ -77,7 +77,7 @@ struct ClientConfig {
   std::string secret_access_key;
   std::string session_token;
   RetryPolicy retry;
-  CurlTransportOptions http;
+  HttpTransportOptions http;
   // Seams. Null members get the real implementations.
   std::shared_ptr<HttpTransport> transport;
   std::shared_ptr<CredentialsProvider> credentials;

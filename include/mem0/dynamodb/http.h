@@ -1,6 +1,7 @@
 // HttpTransport: the seam between the DynamoDB client (and credential
-// providers) and the network. The default is a libcurl transport with a
-// bounded pool of keep-alive connections; tests inject their own.
+// providers) and the network. Two implementations: a lean socket transport
+// (the client's default: HTTP/1.1 keep-alive, OpenSSL for https) and a
+// libcurl one (credential providers; proxies). Tests inject their own.
 //
 // Thread-safety: Send() may be called concurrently from many threads.
 #ifndef MEM0_DYNAMODB_HTTP_H_
@@ -43,15 +44,19 @@ class HttpTransport {
   virtual Result<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 
-struct CurlTransportOptions {
+struct HttpTransportOptions {
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds request_timeout{10000};
   int max_connections = 16;  // idle keep-alive connections kept for reuse
   bool verify_tls = true;    // never turn off against real AWS
   std::string ca_bundle;     // empty: the system default
+  std::string proxy;         // e.g. http://proxy:3128; empty: no proxy
 };
 
-std::shared_ptr<HttpTransport> MakeCurlTransport(const CurlTransportOptions& options = {});
+// libcurl with a bounded pool of keep-alive handles; honours `proxy`.
+std::shared_ptr<HttpTransport> MakeCurlTransport(const HttpTransportOptions& options = {});
+// Plain sockets + OpenSSL; no proxy support (use the curl transport).
+std::shared_ptr<HttpTransport> MakeSocketTransport(const HttpTransportOptions& options = {});
 
 }  // namespace mem0::dynamodb
 

@@ -1,0 +1,172 @@
+// Writes through a loopback proxy in front of DynamoDB Local that throttles,
+// answers 500, drops connections before forwarding, and drops the reply
+// after the write has landed. Every write must land exactly once.
+#include <atomic>
+#include <mutex>
+
+#include <gtest/gtest.h>
+
+#include "mem0/dynamodb/client.h"
+#include "support/loopback_server.h"
+#include "support/test_env.h"
+
+namespace mem0::dynamodb {
+namespace {
+
+enum class Fault { kNone, kThrottle, kServerError, kDropBefore, kDropAfter };
+
+// A fixed, repeating schedule so every run exercises every fault.
+Fault FaultFor(int request_number) {
+  switch (request_number % 6) {
+    case 1: return Fault::kThrottle;
+    case 2: return Fault::kServerError;
+    case 3: return Fault::kDropAfter;
+    case 5: return Fault::kDropBefore;
+    default: return Fault::kNone;
+  }
+}
+
+class FaultProxy {
+ public:
+  explicit FaultProxy(const std::string& upstream)
+      : upstream_(upstream),
+        server_([this](httplib::Server& server) {
+          server.Post("/", [this](const httplib::Request& req, httplib::Response& res) {
+            Handle(req, res);
+          });
+        }) {}
+
+  std::string url() const { return server_.url(); }
+  std::map<Fault, int> injected() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return injected_;
+  }
+
+ private:
+  void Handle(const httplib::Request& req, httplib::Response& res) {
+    const Fault fault = FaultFor(counter_.fetch_add(1));
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++injected_[fault];
+    }
+    if (fault == Fault::kThrottle) {
+      res.status = 400;
+      res.set_content(
+          R"({"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"Rate exceeded"})",
+          "application/x-amz-json-1.0");
+      return;
+    }
+    if (fault == Fault::kServerError) {
+      res.status = 500;
+      res.set_content(R"({"__type":"com.amazon.coral.service#InternalFailure"})",
+                      "application/x-amz-json-1.0");
+      return;
+    }
+    if (fault == Fault::kDropBefore) return DropConnection(res);
+
+    httplib::Client upstream(upstream_);
+    httplib::Headers headers;
+    for (const auto& [name, value] : req.headers) {
+      if (name == "Authorization" || name == "X-Amz-Date" || name == "X-Amz-Target" ||
+          name == "X-Amz-Security-Token") {
+        headers.emplace(name, value);
+      }
+    }
+    auto reply = upstream.Post("/", headers, req.body, "application/x-amz-json-1.0");
+    if (!reply) return DropConnection(res);
+    if (fault == Fault::kDropAfter) return DropConnection(res);  // landed, reply lost
+    res.status = reply->status;
+    for (const auto& [name, value] : reply->headers) {
+      if (name == "x-amz-crc32" || name == "x-amzn-RequestId") res.set_header(name, value);
+    }
+    res.set_content(reply->body, "application/x-amz-json-1.0");
+  }
+
+  // Promises a body and then fails to send it: the client sees the
+  // connection close mid-response.
+  static void DropConnection(httplib::Response& res) {
+    res.set_content_provider(
+        100, "application/x-amz-json-1.0",
+        [](size_t, size_t, httplib::DataSink&) { return false; });
+  }
+
+  const std::string upstream_;
+  std::atomic<int> counter_{0};
+  std::mutex mu_;
+  std::map<Fault, int> injected_;
+  testing::LoopbackServer server_;
+};
+
+TEST(FaultProxyTest, EveryWriteLandsExactlyOnce) {
+  auto direct = testing::MakeLocalClient();
+  const std::string table = testing::UniqueName("faults");
+  testing::CreateTestTable(*direct, table);
+
+  FaultProxy proxy(testing::DynamoDbLocalEndpoint());
+  ClientConfig config;
+  config.endpoint_url = proxy.url();
+  config.retry.base_delay = std::chrono::milliseconds(1);
+  config.retry.max_delay = std::chrono::milliseconds(5);
+  auto client = testing::MakeLocalClient(config);
+
+  // Idempotent puts: each lands once, with its own value.
+  for (int i = 0; i < 30; ++i) {
+    auto put = client->PutItem({table, {{"pk", AttributeValue::S("put")},
+                                        {"sk", AttributeValue::S(std::to_string(i))},
+                                        {"v", AttributeValue::N(std::to_string(i * 7))}}});
+    ASSERT_TRUE(put.ok()) << put.error().ToString();
+  }
+  // Batches through the same faults.
+  std::vector<WriteRequest> writes;
+  for (int i = 0; i < 60; ++i) {
+    writes.push_back(WriteRequest::Put({{"pk", AttributeValue::S("batch")},
+                                        {"sk", AttributeValue::S(std::to_string(i))}}));
+  }
+  auto batch = client->BatchWriteItem({{table, writes}});
+  ASSERT_TRUE(batch.ok()) << batch.error().ToString();
+
+  // Non-idempotent increments made safe by the transaction token: a retry
+  // after a lost reply must not add twice.
+  for (int i = 0; i < 20; ++i) {
+    TransactWriteItemsRequest request;
+    TransactWriteItem increment;
+    increment.kind = TransactWriteItem::Kind::kUpdate;
+    increment.table_name = table;
+    increment.key = {{"pk", AttributeValue::S("counter")}, {"sk", AttributeValue::S("c")}};
+    increment.update_expression = "ADD hits :one";
+    increment.attributes.values = {{":one", AttributeValue::N("1")}};
+    request.items = {increment};
+    auto tx = client->TransactWriteItems(request);
+    ASSERT_TRUE(tx.ok()) << tx.error().ToString();
+  }
+
+  auto injected = proxy.injected();
+  EXPECT_GT(injected[Fault::kThrottle], 0);
+  EXPECT_GT(injected[Fault::kServerError], 0);
+  EXPECT_GT(injected[Fault::kDropBefore], 0);
+  EXPECT_GT(injected[Fault::kDropAfter], 0);
+
+  // Verify directly against DynamoDB Local.
+  QueryRequest query;
+  query.table_name = table;
+  query.key_condition_expression = "pk = :pk";
+  query.attributes.values = {{":pk", AttributeValue::S("put")}};
+  query.consistent_read = true;
+  auto puts = direct->QueryAll(query);
+  ASSERT_TRUE(puts.ok());
+  ASSERT_EQ(puts->items.size(), 30u);
+  for (const auto& item : puts->items) {
+    EXPECT_EQ(std::stoi(item.at("v").n()), std::stoi(item.at("sk").s()) * 7);
+  }
+  query.attributes.values = {{":pk", AttributeValue::S("batch")}};
+  EXPECT_EQ(direct->QueryAll(query)->items.size(), 60u);
+  auto counter = direct->GetItem({table, {{"pk", AttributeValue::S("counter")},
+                                          {"sk", AttributeValue::S("c")}}, "", {}, true});
+  ASSERT_TRUE(counter.ok());
+  ASSERT_TRUE(counter->item.has_value());
+  EXPECT_EQ(counter->item->at("hits").n(), "20");
+  (void)direct->DeleteTable(table);
+}
+
+}  // namespace
+}  // namespace mem0::dynamodb
