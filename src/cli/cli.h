@@ -37,6 +37,7 @@ class Runner {
   void Attach(CLI::App* command, std::function<CommandResult()> action,
               std::function<std::string(const nlohmann::json&)> text = nullptr);
   int exit_code() const { return exit_code_; }
+  void Fail() { exit_code_ = 1; }
   GlobalOptions& options() { return options_; }
 
   // A DynamoDB client from the global options (created once).
@@ -52,6 +53,9 @@ class Runner {
 Result<std::string> ReadArgument(const std::string& value);
 
 void AddDdbCommand(CLI::App& app, Runner& runner);
+void AddConversationCommands(CLI::App& app, Runner& runner);
+void AddDemoCommand(CLI::App& app, Runner& runner);
+void AddTablesCommand(CLI::App& app, Runner& runner);
 
 }  // namespace mem0::cli
 

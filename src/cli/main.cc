@@ -74,7 +74,10 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
 
   mem0::cli::Runner runner(options);
+  mem0::cli::AddDemoCommand(app, runner);
+  mem0::cli::AddConversationCommands(app, runner);
   mem0::cli::AddDdbCommand(app, runner);
+  mem0::cli::AddTablesCommand(app, runner);
 
   try {
     app.parse(argc, argv);

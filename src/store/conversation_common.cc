@@ -15,7 +15,7 @@ Error Invalid(std::string message) {
   return MakeError(ErrorCode::kInvalidArgument, std::move(message));
 }
 
-constexpr size_t kIdSuffixBytes = 1 + 10 + 1 + 16;  // ":" seconds ":" 16 hex
+constexpr size_t kIdSuffixBytes = 1 + 10 + 1 + 6 + 10;  // ":" seconds ":" micros hex
 
 }  // namespace
 
@@ -73,17 +73,22 @@ Status ValidateHistoryRecord(const HistoryRecord& record) {
   return {};
 }
 
-std::string NewConversationId(const std::string& user_id, int64_t unix_seconds) {
-  char suffix[40];
-  std::snprintf(suffix, sizeof(suffix), ":%010lld:", static_cast<long long>(unix_seconds));
+std::string NewConversationId(const std::string& user_id,
+                              std::chrono::system_clock::time_point now) {
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+  char suffix[48];
+  std::snprintf(suffix, sizeof(suffix), ":%010lld:%06lld", static_cast<long long>(micros / 1000000),
+                static_cast<long long>(micros % 1000000));
   std::string unique = NewUuid();
   unique.erase(std::remove(unique.begin(), unique.end(), '-'), unique.end());
-  unique.resize(16);
+  unique.resize(10);
   const std::string prefix = user_id.size() + kIdSuffixBytes <= kMaxSortKeyBytes
                                  ? user_id
                                  : "sha256-" + Sha256Hex(user_id);
   // The reference writes "<user>:<seconds>" unpadded; seconds have 10 digits
-  // until 2286, so padding keeps both forms in one time order.
+  // until 2286, so padding keeps both forms in one time order. Microseconds
+  // order ids within a second; the random tail makes them unique.
   return prefix + suffix + unique;
 }
 

@@ -3,6 +3,7 @@
 #ifndef MEM0_SRC_STORE_CONVERSATION_COMMON_H_
 #define MEM0_SRC_STORE_CONVERSATION_COMMON_H_
 
+#include <chrono>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -24,9 +25,11 @@ Result<nlohmann::json> ParseMessages(const std::string& messages_json);
 Result<nlohmann::json> ParseMetadata(const std::string& metadata_json);
 Status ValidateHistoryRecord(const HistoryRecord& record);
 
-// "<user_id>:<unix seconds>:<16 hex>"; for user ids too long to embed within
-// the sort key limit, a hash of the user id stands in for it.
-std::string NewConversationId(const std::string& user_id, int64_t unix_seconds);
+// "<user_id>:<unix seconds>:<microseconds><10 hex>": time-ordered and
+// unique. For user ids too long to embed within the sort key limit, a hash
+// of the user id stands in for it.
+std::string NewConversationId(const std::string& user_id,
+                              std::chrono::system_clock::time_point now);
 
 // Opaque, restart-proof page tokens bound to one user.
 std::string EncodePageToken(const std::string& user_id, const std::string& last_conversation_id);

@@ -113,7 +113,7 @@ class DynamoDbConversationStore final : public ConversationStore {
     MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(messages_json));
     MEM0_ASSIGN_OR_RETURN(Json metadata, ParseMetadata(metadata_json));
     const int64_t now = UnixSeconds(*clock_);
-    const std::string id = NewConversationId(user_id, now);
+    const std::string id = NewConversationId(user_id, clock_->Now());
     Item head = {{"user_id", S(user_id)},      {"conversation_id", S(id)},
                  {"timestamp", N(now)},        {"updated_at", N(now)},
                  {"type", S("conversation")},  {"version", N(1)}};

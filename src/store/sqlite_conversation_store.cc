@@ -144,7 +144,7 @@ class SqliteConversationStore final : public ConversationStore {
     const std::string metadata_text = metadata.dump();
     MEM0_RETURN_IF_ERROR(CheckConversationSize(messages_text, metadata_text));
     const int64_t now = UnixSeconds(*clock_);
-    const std::string id = NewConversationId(user_id, now);
+    const std::string id = NewConversationId(user_id, clock_->Now());
 
     std::lock_guard<std::mutex> lock(mu_);
     MEM0_RETURN_IF_ERROR(db_->InTransaction([&]() -> Status {
@@ -161,7 +161,7 @@ class SqliteConversationStore final : public ConversationStore {
           .BindInt64(5, now)
           .BindOptionalInt64(6, ExpirationFrom(now));
       auto inserted = insert.Run();
-      if (!inserted.ok() && !sqlite::IsBusy(inserted.error()) && Exists(user_id, id)) {
+      if (!inserted.ok() && sqlite::IsConstraintViolation(inserted.error())) {
         return MakeError(ErrorCode::kInternal, "conversation id collision");
       }
       return inserted;
@@ -453,16 +453,6 @@ class SqliteConversationStore final : public ConversationStore {
     return now + static_cast<int64_t>(config_.ttl_days) * kSecondsPerDay;
   }
 
-  // Whether a row (live or not) holds this key; used after a failed insert.
-  bool Exists(const std::string& user_id, const std::string& conversation_id) {
-    auto select =
-        db_->Prepare("SELECT 1 FROM conversations WHERE user_id = ?1 AND conversation_id = ?2");
-    if (!select.ok()) return false;
-    select->BindText(1, user_id).BindText(2, conversation_id);
-    auto row = select->Step();
-    return row.ok() && *row;
-  }
-
   // The body of a live (present, unexpired) conversation; nullopt otherwise.
   // Call inside a transaction.
   Result<std::optional<StoredBody>> ReadLiveBody(const std::string& user_id,
@@ -519,13 +509,11 @@ class SqliteConversationStore final : public ConversationStore {
         .BindOptionalText(9, record.actor_id)
         .BindOptionalText(10, record.role);
     auto inserted = insert.Run();
-    if (!inserted.ok() && !sqlite::IsBusy(inserted.error())) {
-      // The only constraint a valid record can break is the unique id.
+    // The only constraint a validated record can break is the unique id.
+    if (!inserted.ok() && sqlite::IsConstraintViolation(inserted.error())) {
       Error error = std::move(inserted).error();
-      if (error.message.find("UNIQUE") != std::string::npos) {
-        error.code = ErrorCode::kAlreadyExists;
-        error.message = "history record " + record.id + " already exists (" + error.message + ")";
-      }
+      error.code = ErrorCode::kAlreadyExists;
+      error.message = "history record " + record.id + " already exists (" + error.message + ")";
       return error;
     }
     return inserted;

@@ -10,6 +10,7 @@ namespace mem0::store::sqlite {
 namespace {
 
 constexpr std::string_view kBusyType = "SQLITE_BUSY";
+constexpr std::string_view kConstraintType = "SQLITE_CONSTRAINT";
 
 bool IsBusyCode(int rc) {
   const int primary = rc & 0xff;
@@ -201,6 +202,8 @@ Error Database::SqliteError(int rc, std::string_view context) const {
   if (IsBusyCode(rc)) {
     error.type = std::string(kBusyType);
     error.retryable = true;
+  } else if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    error.type = std::string(kConstraintType);
   } else {
     error.type = "SQLITE_ERROR";
   }
@@ -247,6 +250,10 @@ Status Transaction::Commit() {
 
 bool IsBusy(const Error& error) {
   return error.code == ErrorCode::kStorageError && error.retryable && error.type == kBusyType;
+}
+
+bool IsConstraintViolation(const Error& error) {
+  return error.code == ErrorCode::kStorageError && error.type == kConstraintType;
 }
 
 // ---------------------------------------------------------------------------

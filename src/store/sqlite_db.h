@@ -119,7 +119,8 @@ class Database {
   auto InTransaction(Fn&& body) -> decltype(body());
 
   // kStorageError carrying `context`, sqlite3_errmsg and the result code;
-  // retryable (and recognised by IsBusy) for SQLITE_BUSY / SQLITE_LOCKED.
+  // retryable (and recognised by IsBusy) for SQLITE_BUSY / SQLITE_LOCKED,
+  // recognised by IsConstraintViolation for SQLITE_CONSTRAINT.
   Error SqliteError(int rc, std::string_view context) const;
 
   const std::string& path() const { return path_; }
@@ -161,6 +162,8 @@ class Transaction {
 
 // True for errors from SQLITE_BUSY / SQLITE_LOCKED (worth retrying).
 bool IsBusy(const Error& error);
+// True for errors from SQLITE_CONSTRAINT (UNIQUE, PRIMARY KEY, NOT NULL, ...).
+bool IsConstraintViolation(const Error& error);
 
 // Brings `component`'s schema (recorded in the shared schema_version table)
 // up to migrations.size(): migrations[i] is the SQL taking it to version

@@ -27,28 +27,27 @@ using std::chrono::seconds;
 constexpr int64_t kStartSeconds = 1700000000;  // FakeClock's default start
 constexpr int64_t kDay = 86400;
 
-#define ASSERT_OK(expr)                                                 \
-  do {                                                                  \
-    const auto& status_or_result_ = (expr);                             \
+#define ASSERT_OK(expr)                                                          \
+  do {                                                                           \
+    const auto& status_or_result_ = (expr);                                      \
     ASSERT_TRUE(status_or_result_.ok()) << status_or_result_.error().ToString(); \
   } while (0)
 
-#define EXPECT_OK(expr)                                                 \
-  do {                                                                  \
-    const auto& status_or_result_ = (expr);                             \
+#define EXPECT_OK(expr)                                                          \
+  do {                                                                           \
+    const auto& status_or_result_ = (expr);                                      \
     EXPECT_TRUE(status_or_result_.ok()) << status_or_result_.error().ToString(); \
   } while (0)
 
 // Compares code names so failures read "kNotFound vs kInvalidArgument".
-#define EXPECT_ERROR_CODE(expr, expected_code)                                        \
-  do {                                                                                \
-    const auto& status_or_result_ = (expr);                                           \
-    EXPECT_FALSE(status_or_result_.ok()) << "expected " << ErrorCodeName(expected_code); \
-    if (!status_or_result_.ok()) {                                                    \
-      EXPECT_STREQ(ErrorCodeName(status_or_result_.error().code),                     \
-                   ErrorCodeName(expected_code))                                      \
-          << status_or_result_.error().ToString();                                    \
-    }                                                                                 \
+#define EXPECT_ERROR_CODE(expr, expected_code)                                                  \
+  do {                                                                                          \
+    const auto& status_or_result_ = (expr);                                                     \
+    EXPECT_FALSE(status_or_result_.ok()) << "expected " << ErrorCodeName(expected_code);        \
+    if (!status_or_result_.ok()) {                                                              \
+      EXPECT_STREQ(ErrorCodeName(status_or_result_.error().code), ErrorCodeName(expected_code)) \
+          << status_or_result_.error().ToString();                                              \
+    }                                                                                           \
   } while (0)
 
 // The storage behind one test: opens any number of stores over the same
@@ -188,8 +187,6 @@ class ConversationConformanceTest : public ::testing::TestWithParam<std::string>
     return store.ok() ? std::move(store).value() : nullptr;
   }
 
-  int64_t Now() const { return store::UnixSeconds(*clock_); }
-
   // Every conversation of `user`, following page tokens; fails the test on
   // an error or a page shorter than `page_size` that is not the last.
   std::vector<Conversation> ListAll(ConversationStore& store, const std::string& user,
@@ -229,7 +226,8 @@ TEST_P(ConversationConformanceTest, StoreThenGetRoundTripsMessagesAndMetadata) {
     {"role": "user", "content": "caf\u00e9 \ud83d\ude00 \"quoted\"\n", "name": "alice"},
     {"role": "assistant", "content": "", "extra": {"n": [1, 2.5, null, true]}}
   ])");
-  const Json metadata = {{"topic", "travel"}, {"nested", {{"k", {1, 2, 3}}}}, {"empty", Json::object()}};
+  const Json metadata = {
+      {"topic", "travel"}, {"nested", {{"k", {1, 2, 3}}}}, {"empty", Json::object()}};
   const std::string id = StoreOrFail("alice", messages, metadata);
 
   auto got = store_->GetConversation("alice", id);
@@ -319,7 +317,9 @@ TEST_P(ConversationConformanceTest, PaginationCoversEveryConversationExactlyOnce
   for (size_t i = 0; i < listed.size(); ++i) {
     EXPECT_TRUE(seen.insert(listed[i].conversation_id).second)
         << "listed twice: " << listed[i].conversation_id;
-    if (i > 0) EXPECT_GT(listed[i - 1].conversation_id, listed[i].conversation_id);
+    if (i > 0) {
+      EXPECT_GT(listed[i - 1].conversation_id, listed[i].conversation_id);
+    }
   }
   EXPECT_EQ(seen, stored);
 }
@@ -402,8 +402,7 @@ TEST_P(ConversationConformanceTest, UpdateSetsUpdatedAtAndReplacesMetadataOnlyWh
 
 TEST_P(ConversationConformanceTest, UpdateAppendDeleteOfMissingAreNotFoundAndWriteNothing) {
   const std::string missing = "alice:1700000000:0123456789abcdef";
-  EXPECT_ERROR_CODE(store_->UpdateConversation("alice", missing, "[]", "{}"),
-                    ErrorCode::kNotFound);
+  EXPECT_ERROR_CODE(store_->UpdateConversation("alice", missing, "[]", "{}"), ErrorCode::kNotFound);
   EXPECT_ERROR_CODE(store_->AppendMessages("alice", missing, MakeMessages(1).dump()),
                     ErrorCode::kNotFound);
   EXPECT_ERROR_CODE(store_->DeleteConversation("alice", missing), ErrorCode::kNotFound);
@@ -572,8 +571,11 @@ TEST_P(ConversationConformanceTest, DeleteOfExpiredConversationIsNotFound) {
   auto id = ttl_store->StoreConversation("alice", MakeMessages(1).dump());
   ASSERT_OK(id);
   clock_->Advance(seconds(kDay));
-  EXPECT_ERROR_CODE(ttl_store->DeleteConversation("alice", *id), ErrorCode::kNotFound)
-      << "KNOWN DYNAMODB ENGINE BUG: delete does not treat expired as absent";
+  SCOPED_TRACE("KNOWN DYNAMODB ENGINE BUG: delete does not treat expired as absent");
+  EXPECT_ERROR_CODE(ttl_store->DeleteConversation("alice", *id), ErrorCode::kNotFound);
+  auto page = store_->ListConversations("alice", 10);
+  ASSERT_OK(page);
+  EXPECT_TRUE(page->conversations.empty());
 }
 
 // KNOWN DYNAMODB ENGINE BUG (see report): DeleteAllForUser counts expired
@@ -709,8 +711,8 @@ TEST_P(ConversationConformanceTest, MegabyteOfMetadataAndMessagesRoundTrips) {
 
 TEST_P(ConversationConformanceTest, BadUserIdsAreRejected) {
   const std::string messages = MakeMessages(1).dump();
-  const std::vector<std::string> bad_users = {
-      "", std::string(2049, 'u'), "bad\xff", "half\xc3", "mem0#history#x", "mem0#"};
+  const std::vector<std::string> bad_users = {"",         std::string(2049, 'u'), "bad\xff",
+                                              "half\xc3", "mem0#history#x",       "mem0#"};
   for (const auto& user : bad_users) {
     SCOPED_TRACE("user id of " + std::to_string(user.size()) + " bytes: " + user.substr(0, 20));
     EXPECT_ERROR_CODE(store_->StoreConversation(user, messages), ErrorCode::kInvalidArgument);
@@ -882,10 +884,9 @@ TEST_P(ConversationConformanceTest, HistoryIsChronologicalThenInInsertionOrder) 
   ASSERT_OK(store_->AddHistory(record("b1", "2024-01-02T00:00:00")));
   ASSERT_OK(store_->AddHistory(record("a", "2024-01-01T00:00:00")));
   ASSERT_OK(store_->AddHistory(record("b2", "2024-01-02T00:00:00")));
-  ASSERT_OK(store_->BatchAddHistory({record("b3", "2024-01-02T00:00:00"),
-                                     record("d1", "2024-01-04T00:00:00"),
-                                     record("d2", "2024-01-04T00:00:00"),
-                                     record("a0", "2023-12-31T23:59:59")}));
+  ASSERT_OK(store_->BatchAddHistory(
+      {record("b3", "2024-01-02T00:00:00"), record("d1", "2024-01-04T00:00:00"),
+       record("d2", "2024-01-04T00:00:00"), record("a0", "2023-12-31T23:59:59")}));
   // Another memory's records stay apart.
   HistoryRecord other = record("other", "2024-01-02T00:00:00");
   other.memory_id = "mem-2";
@@ -895,8 +896,7 @@ TEST_P(ConversationConformanceTest, HistoryIsChronologicalThenInInsertionOrder) 
   ASSERT_OK(history);
   std::vector<std::string> ids;
   for (const auto& r : *history) ids.push_back(r.id);
-  EXPECT_EQ(ids,
-            (std::vector<std::string>{"a0", "a", "b1", "b2", "b3", "c", "d1", "d2"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"a0", "a", "b1", "b2", "b3", "c", "d1", "d2"}));
   auto others = store_->GetHistory("mem-2");
   ASSERT_OK(others);
   ASSERT_EQ(others->size(), 1u);
@@ -963,6 +963,7 @@ TEST_P(ConversationConformanceTest, HistoryRecordWithInvalidUtf8InAnyTextFieldIs
   invalid[1].event = "ADD\xff";
   invalid[2].created_at = "2024-01-01\xff";
   invalid[3].updated_at = "2024-01-01\xff";
+  SCOPED_TRACE("KNOWN BUG (conversation_common.cc ValidateHistoryRecord): invalid UTF-8 accepted");
   for (const auto& record : invalid) {
     Result<std::string> added = MakeError(ErrorCode::kInternal, "not run");
     try {
@@ -971,9 +972,39 @@ TEST_P(ConversationConformanceTest, HistoryRecordWithInvalidUtf8InAnyTextFieldIs
       ADD_FAILURE() << "KNOWN BUG: AddHistory threw instead of returning an error: " << e.what();
       continue;
     }
-    EXPECT_ERROR_CODE(added, ErrorCode::kInvalidArgument)
-        << "KNOWN BUG (conversation_common.cc ValidateHistoryRecord): invalid UTF-8 accepted";
+    EXPECT_ERROR_CODE(added, ErrorCode::kInvalidArgument);
   }
+}
+
+// KNOWN BUG IN conversation_common.cc (see report): nothing bounds the size
+// of history fields or of one recent message. The DynamoDB engine keys
+// history by created_at + "#" + seq + "#" + id (sort key <= 1024 bytes) and
+// stores each record or message as one item (<= 400 KB), so DynamoDB itself
+// rejects these (ValidationException -> kInvalidArgument) while SQLite, which
+// has no such limits, accepts them. Shared limits would make both agree.
+TEST_P(ConversationConformanceTest, OversizedHistoryRecordsAndMessagesAreRejectedAlike) {
+  SCOPED_TRACE("KNOWN BUG (conversation_common.cc): no size limits on history/messages");
+  HistoryRecord valid;
+  valid.memory_id = "mem-big";
+  valid.event = "ADD";
+  valid.created_at = "2024-01-01T00:00:00";
+  std::vector<HistoryRecord> oversized(3, valid);
+  oversized[0].created_at = "2024-01-01T00:00:00" + std::string(1100, '0');
+  oversized[1].id = std::string(1100, 'i');
+  oversized[2].new_memory = RandomText(450 * 1024, 3);
+  for (const auto& record : oversized) {
+    EXPECT_ERROR_CODE(store_->AddHistory(record), ErrorCode::kInvalidArgument);
+  }
+  const Json big_message =
+      Json::array({{{"role", "user"}, {"content", RandomText(450 * 1024, 4)}}});
+  EXPECT_ERROR_CODE(store_->SaveMessages("scope-big", big_message.dump()),
+                    ErrorCode::kInvalidArgument);
+  auto history = store_->GetHistory("mem-big");
+  ASSERT_OK(history);
+  EXPECT_EQ(history->size(), 0u);
+  auto recent = store_->GetLastMessages("scope-big", 10);
+  ASSERT_OK(recent);
+  EXPECT_EQ(Json::parse(*recent).size(), 0u);  // not the text: it would be 450 KB
 }
 
 // ---------------------------------------------------------------------------
@@ -989,8 +1020,8 @@ TEST_P(ConversationConformanceTest, SaveMessagesKeepsOnlyTheNewestTenPerScope) {
   ASSERT_EQ(kept.size(), static_cast<size_t>(ConversationStore::kRecentMessagesKept));
   std::vector<std::string> contents;
   for (const auto& message : kept) contents.push_back(message["content"]);
-  EXPECT_EQ(contents, (std::vector<std::string>{"a3", "b0", "b1", "b2", "b3", "c0", "c1", "c2",
-                                                "c3", "c4"}));
+  EXPECT_EQ(contents,
+            (std::vector<std::string>{"a3", "b0", "b1", "b2", "b3", "c0", "c1", "c2", "c3", "c4"}));
 
   // More than ten in one call: the last ten of it stay.
   ASSERT_OK(store_->SaveMessages("s2", MakeMessages(15, "d").dump()));

@@ -1,0 +1,159 @@
+// `mem0 demo`: the main job, end to end, narrated for a newcomer. On the
+// embedded SQLite default it needs no AWS, network or configuration; with
+// `--engine dynamodb --endpoint-url URL` it runs the same steps on DynamoDB
+// (creating the tables when missing).
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "cli/cli.h"
+#include "core/uuid.h"
+#include "mem0/conversation_store.h"
+#include "mem0/provisioning.h"
+
+namespace mem0::cli {
+
+Result<std::unique_ptr<ConversationStore>> OpenConversationStore(const GlobalOptions& options);
+std::string CurrentIsoTime();
+
+namespace {
+
+using Json = nlohmann::json;
+
+void Say(const std::string& line) { std::cout << line << "\n"; }
+
+std::string Messages(std::initializer_list<std::pair<const char*, const char*>> turns) {
+  Json out = Json::array();
+  for (const auto& [role, content] : turns) out.push_back({{"role", role}, {"content", content}});
+  return out.dump();
+}
+
+Status EnsureDynamoDbTables(Runner& runner) {
+  MEM0_ASSIGN_OR_RETURN(dynamodb::Client * client, runner.Client());
+  TablesConfig tables;
+  tables.region = client->region();
+  tables.conversation_table = runner.options().conversation_table;
+  tables.graph_table = runner.options().graph_table;
+  tables.ttl_enabled = runner.options().ttl_days > 0;
+  MEM0_ASSIGN_OR_RETURN(auto report, CreateDynamoDbTables(*client, tables));
+  Say("Tables: " + report.conversation.table_name +
+      (report.conversation.created ? " (created)" : " (already there)") + ", " +
+      report.graph.table_name + (report.graph.created ? " (created)" : " (already there)"));
+  return {};
+}
+
+Status RunDemo(Runner& runner) {
+  GlobalOptions options = runner.options();
+  Say("mem0 demo: agent memory on " +
+      std::string(options.engine == "dynamodb" ? "DynamoDB at " + runner.Client().value()->endpoint_url()
+                                               : "embedded SQLite"));
+  if (options.engine == "sqlite" && options.db.empty()) {
+    // A fresh file per run keeps the demo repeatable and the user's own
+    // database (~/.mem0/mem0.db) untouched.
+    options.db = (std::filesystem::temp_directory_path() /
+                  ("mem0-demo-" + std::to_string(getpid()) + ".db"))
+                     .string();
+    Say("Database: " + options.db + " (pass --db PATH to keep it elsewhere)");
+  } else if (options.engine == "sqlite") {
+    Say("Database: " + options.db);
+  } else {
+    MEM0_RETURN_IF_ERROR(EnsureDynamoDbTables(runner));
+  }
+  MEM0_ASSIGN_OR_RETURN(auto store, OpenConversationStore(options));
+
+  // Unique user ids per run, so repeated runs on one table do not mix.
+  const std::string run = NewUuid().substr(0, 6);
+  const std::string alice = "alice-" + run, bob = "bob-" + run;
+
+  Say("\n1. Storing conversations for two users");
+  MEM0_ASSIGN_OR_RETURN(
+      std::string trip,
+      store->StoreConversation(alice,
+                               Messages({{"user", "I'm planning a trip to Lisbon in May."},
+                                         {"assistant", "Lovely! Do you prefer museums or food tours?"},
+                                         {"user", "Food tours, and I'm vegetarian."}}),
+                               R"({"topic":"travel","channel":"chat"})"));
+  Say("   " + alice + " -> " + trip + " (travel, 3 messages)");
+  MEM0_ASSIGN_OR_RETURN(
+      std::string work,
+      store->StoreConversation(alice,
+                               Messages({{"user", "Remind me that the quarterly report is due Friday."},
+                                         {"assistant", "Noted: quarterly report due Friday."}}),
+                               R"({"topic":"work"})"));
+  Say("   " + alice + " -> " + work + " (work, 2 messages)");
+  MEM0_ASSIGN_OR_RETURN(
+      std::string pets,
+      store->StoreConversation(bob,
+                               Messages({{"user", "My dog Rex is allergic to chicken."},
+                                         {"assistant", "I'll remember Rex's chicken allergy."}}),
+                               R"({"topic":"pets"})"));
+  Say("   " + bob + " -> " + pets + " (pets, 2 messages)");
+
+  Say("\n2. Listing " + alice + "'s conversations, newest first (bob's stay separate)");
+  MEM0_ASSIGN_OR_RETURN(auto page, store->ListConversations(alice, 10));
+  for (const auto& c : page.conversations) {
+    Json metadata = Json::parse(c.metadata_json);
+    Say("   " + c.conversation_id + "  topic=" + metadata.value("topic", "?") + "  messages=" +
+        std::to_string(Json::parse(c.messages_json).size()));
+  }
+
+  Say("\n3. Appending to the travel conversation");
+  MEM0_RETURN_IF_ERROR(store->AppendMessages(
+      alice, trip,
+      Messages({{"assistant", "Try the vegetarian tasting menu in Alfama."},
+                {"user", "Perfect, book it for the 12th."}})));
+  MEM0_ASSIGN_OR_RETURN(auto updated, store->GetConversation(alice, trip));
+  for (const auto& m : Json::parse(updated->messages_json)) {
+    Say("   " + m["role"].get<std::string>() + ": " + m["content"].get<std::string>());
+  }
+
+  Say("\n4. A memory's history trail (what mem0 records as memories change)");
+  const std::string memory_id = "memory-" + run;
+  HistoryRecord add{"", memory_id, std::nullopt, "Likes food tours", "ADD", CurrentIsoTime()};
+  add.actor_id = alice;
+  add.role = "user";
+  MEM0_RETURN_IF_ERROR(store->AddHistory(add));
+  HistoryRecord update{"", memory_id, "Likes food tours", "Likes vegetarian food tours", "UPDATE",
+                       CurrentIsoTime()};
+  MEM0_RETURN_IF_ERROR(store->AddHistory(update));
+  HistoryRecord remove{"", memory_id, "Likes vegetarian food tours", std::nullopt, "DELETE",
+                       CurrentIsoTime()};
+  remove.is_deleted = true;
+  MEM0_RETURN_IF_ERROR(store->AddHistory(remove));
+  MEM0_ASSIGN_OR_RETURN(auto history, store->GetHistory(memory_id));
+  for (const auto& r : history) {
+    Say("   " + r.event + ": " + r.old_memory.value_or("(none)") + " -> " +
+        r.new_memory.value_or("(none)"));
+  }
+
+  Say("\n5. Recent messages of a session (mem0 keeps the last 10 per scope)");
+  const std::string scope = "session-" + run;
+  for (int i = 1; i <= 12; ++i) {
+    MEM0_RETURN_IF_ERROR(store->SaveMessages(
+        scope, Json::array({{{"role", "user"}, {"content", "message " + std::to_string(i)}}}).dump()));
+  }
+  MEM0_ASSIGN_OR_RETURN(std::string last, store->GetLastMessages(scope, 3));
+  Say("   saved 12, the last 3: " + last);
+  MEM0_ASSIGN_OR_RETURN(std::string kept, store->GetLastMessages(scope, 100));
+  Say("   kept: " + std::to_string(Json::parse(kept).size()) + " messages");
+
+  Say("\nDone. Try: mem0 conversation list --user " + alice +
+      (options.engine == "sqlite" ? " --db " + options.db : " --engine dynamodb"));
+  return {};
+}
+
+}  // namespace
+
+void AddDemoCommand(CLI::App& app, Runner& runner) {
+  auto* demo = app.add_subcommand("demo", "store, list, append and trace memories, narrated");
+  demo->callback([&runner] {
+    auto status = RunDemo(runner);
+    if (!status.ok()) {
+      std::cerr << "error: " << status.error().ToString() << "\n";
+      runner.Fail();
+    }
+  });
+}
+
+}  // namespace mem0::cli

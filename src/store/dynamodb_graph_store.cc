@@ -1,0 +1,768 @@
+// GraphStore on DynamoDB, in the layout of mem0's proposed module (table
+// Mem0Graph, node_id HASH, edge_id RANGE; GSI RelationshipTypeIndex on
+// relationship_type HASH, created_at RANGE, projection ALL).
+//
+//   (node, "META")                 the node: content, metadata, type=memory_node,
+//                                  created_at, updated_at, scope
+//   (source, "OUT#<edge>")         the edge as seen from its source
+//   (target, "IN#<edge>")          ... and from its target; both carry
+//                                  source_id, target_id, relationship_type,
+//                                  direction, properties, created_at
+//   ("mem0#edge#<edge>", "EDGE")   locator: finds an edge's items by id; it has
+//                                  no relationship_type, so stays off the GSI
+//   ("mem0#scope#<s>", "META")     scope node; memories of the scope are its
+//                                  OUT# neighbours (type MEM0_SCOPE_MEMBER)
+//
+// The reference also writes (<type>, "REL#<edge>") outside its transaction.
+// We do not: it adds a third GSI entry per edge (the reference returns every
+// edge three times from the index), can be left behind by a crash, and puts
+// all edges of a type in one hot partition. REL# items written by the
+// reference are read past (never returned, never duplicated).
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "core/uuid.h"
+#include "mem0/graph_store.h"
+#include "store/conversation_common.h"
+#include "store/graph_common.h"
+
+namespace mem0::store {
+namespace {
+
+using dynamodb::AttributeValue;
+using dynamodb::Item;
+using Json = nlohmann::json;
+
+constexpr const char* kLocatorPrefix = "mem0#edge#";
+
+AttributeValue S(std::string s) { return AttributeValue::S(std::move(s)); }
+
+AttributeValue Seconds(double seconds) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.6f", seconds);
+  return AttributeValue::N(buf);
+}
+
+std::string Str(const Item& item, const char* name) {
+  const std::string* s = dynamodb::GetString(item, name);
+  return s ? *s : std::string();
+}
+
+double Num(const Item& item, const char* name) {
+  const std::string* n = dynamodb::GetNumber(item, name);
+  if (!n) return 0;
+  try {
+    return std::stod(*n);
+  } catch (...) {
+    return 0;
+  }
+}
+
+MemoryNode NodeFromItem(const Item& item) {
+  MemoryNode node;
+  node.node_id = Str(item, "node_id");
+  node.content = Str(item, "content");
+  node.metadata_json = Str(item, "metadata");
+  if (node.metadata_json.empty()) node.metadata_json = "{}";
+  node.scope = Str(item, "scope");
+  node.created_at = Num(item, "created_at");
+  if (dynamodb::GetNumber(item, "updated_at")) node.updated_at = Num(item, "updated_at");
+  return node;
+}
+
+// The edge id of an OUT#/IN# item; empty for other items.
+std::string EdgeIdOf(const Item& item) {
+  const std::string sk = Str(item, "edge_id");
+  if (sk.starts_with("OUT#")) return sk.substr(4);
+  if (sk.starts_with("IN#")) return sk.substr(3);
+  return {};
+}
+
+Edge EdgeFromItem(const Item& item) {
+  Edge edge;
+  edge.edge_id = EdgeIdOf(item);
+  edge.source_id = Str(item, "source_id");
+  edge.target_id = Str(item, "target_id");
+  edge.relationship_type = Str(item, "relationship_type");
+  edge.properties_json = Str(item, "properties");
+  if (edge.properties_json.empty()) edge.properties_json = "{}";
+  edge.created_at = Num(item, "created_at");
+  return edge;
+}
+
+Item Key(const std::string& node_id, const std::string& edge_id) {
+  return {{"node_id", S(node_id)}, {"edge_id", S(edge_id)}};
+}
+
+class DynamoDbGraphStore final : public GraphStore {
+ public:
+  DynamoDbGraphStore(DynamoDBGraphConfig config, std::shared_ptr<dynamodb::Client> client)
+      : config_(std::move(config)),
+        client_(std::move(client)),
+        clock_(config_.clock ? config_.clock : SystemClock()) {}
+
+  Result<std::string> CreateMemoryNode(const std::string& content, const std::string& metadata_json,
+                                       const std::string& node_id,
+                                       const std::string& scope) override {
+    const std::string id = node_id.empty() ? NewUuid() : node_id;
+    MEM0_RETURN_IF_ERROR(ValidateNodeId(id));
+    MEM0_RETURN_IF_ERROR(ValidateContent(content));
+    MEM0_RETURN_IF_ERROR(ValidateScope(scope));
+    MEM0_ASSIGN_OR_RETURN(Json metadata, ParseJsonObject("metadata", metadata_json));
+    const AttributeValue now = Seconds(NowSeconds(*clock_));
+    Item meta = {{"node_id", S(id)},          {"edge_id", S("META")},
+                 {"content", S(content)},     {"metadata", S(metadata.dump())},
+                 {"type", S("memory_node")},  {"created_at", now}};
+    if (!scope.empty()) meta["scope"] = S(scope);
+
+    dynamodb::TransactWriteItemsRequest tx;
+    dynamodb::TransactWriteItem put;
+    put.kind = dynamodb::TransactWriteItem::Kind::kPut;
+    put.table_name = config_.table_name;
+    put.item = meta;
+    put.condition_expression = "attribute_not_exists(node_id)";
+    tx.items.push_back(put);
+    if (!scope.empty()) {
+      // Upsert the scope node, then link it to the memory.
+      dynamodb::TransactWriteItem scope_node;
+      scope_node.kind = dynamodb::TransactWriteItem::Kind::kUpdate;
+      scope_node.table_name = config_.table_name;
+      scope_node.key = Key(ScopeNodeId(scope), "META");
+      scope_node.update_expression =
+          "SET content = if_not_exists(content, :c), #t = :t, created_at = "
+          "if_not_exists(created_at, :now), metadata = if_not_exists(metadata, :m)";
+      scope_node.attributes.names = {{"#t", "type"}};
+      scope_node.attributes.values = {
+          {":c", S(scope)}, {":t", S("scope_node")}, {":now", now}, {":m", S("{}")}};
+      tx.items.push_back(scope_node);
+      for (auto& item : EdgeItems({ScopeMemberEdgeId(id), ScopeNodeId(scope), id, kScopeMemberType,
+                                   "{}", Num(meta, "created_at")},
+                                  /*with_locator=*/false)) {
+        dynamodb::TransactWriteItem edge_put;
+        edge_put.kind = dynamodb::TransactWriteItem::Kind::kPut;
+        edge_put.table_name = config_.table_name;
+        edge_put.item = std::move(item);
+        tx.items.push_back(std::move(edge_put));
+      }
+    }
+    auto written = client_->TransactWriteItems(tx);
+    if (!written.ok()) {
+      const auto& reasons = written.error().cancellation_reasons;
+      if (!reasons.empty() && reasons[0].code == "ConditionalCheckFailed") {
+        return MakeError(ErrorCode::kAlreadyExists, "node " + id + " already exists");
+      }
+      return written.error();
+    }
+    return id;
+  }
+
+  Result<std::optional<MemoryNode>> GetNode(const std::string& node_id) override {
+    MEM0_RETURN_IF_ERROR(ValidateNodeId(node_id));
+    MEM0_ASSIGN_OR_RETURN(auto got,
+                          client_->GetItem({config_.table_name, Key(node_id, "META"), "", {}, true}));
+    if (!got.item) return std::optional<MemoryNode>();
+    return std::optional<MemoryNode>(NodeFromItem(*got.item));
+  }
+
+  Result<void> UpdateNode(const std::string& node_id, const std::optional<std::string>& content,
+                          const std::optional<std::string>& metadata_json) override {
+    MEM0_RETURN_IF_ERROR(ValidateNodeId(node_id));
+    dynamodb::UpdateItemRequest update;
+    update.table_name = config_.table_name;
+    update.key = Key(node_id, "META");
+    update.update_expression = "SET updated_at = :now";
+    update.attributes.values = {{":now", Seconds(NowSeconds(*clock_))}};
+    if (content) {
+      MEM0_RETURN_IF_ERROR(ValidateContent(*content));
+      update.update_expression += ", content = :c";
+      update.attributes.values[":c"] = S(*content);
+    }
+    if (metadata_json) {
+      MEM0_ASSIGN_OR_RETURN(Json metadata, ParseJsonObject("metadata", *metadata_json));
+      update.update_expression += ", metadata = :m";
+      update.attributes.values[":m"] = S(metadata.dump());
+    }
+    update.condition_expression = "attribute_exists(node_id)";
+    auto updated = client_->UpdateItem(update);
+    if (!updated.ok() && updated.error().code == ErrorCode::kConditionFailed) {
+      return MakeError(ErrorCode::kNotFound, "node " + node_id + " not found");
+    }
+    if (!updated.ok()) return updated.error();
+    return {};
+  }
+
+  Result<bool> DeleteNode(const std::string& node_id) override {
+    MEM0_RETURN_IF_ERROR(ValidateNodeId(node_id));
+    dynamodb::QueryRequest query;
+    query.table_name = config_.table_name;
+    query.key_condition_expression = "node_id = :n";
+    query.projection_expression = "node_id, edge_id, source_id, target_id, relationship_type";
+    query.attributes.values = {{":n", S(node_id)}};
+    query.consistent_read = true;
+    MEM0_ASSIGN_OR_RETURN(auto all, client_->QueryAll(query));
+    if (all.items.empty()) return false;
+    // Two phases, so that an interrupted run can always be finished by
+    // running again: first everything outside this node's partition (the
+    // twins, locators, REL# items), then the node's own items, the node last.
+    std::vector<dynamodb::WriteRequest> remote, own;
+    std::set<std::pair<std::string, std::string>> keys;  // a self-loop yields keys twice
+    auto add = [&](std::vector<dynamodb::WriteRequest>& batch, const std::string& pk,
+                   const std::string& sk) {
+      if (keys.emplace(pk, sk).second) batch.push_back(dynamodb::WriteRequest::Delete(Key(pk, sk)));
+    };
+    bool has_meta = false;
+    for (const auto& item : all.items) {
+      const std::string sk = Str(item, "edge_id");
+      if (sk == "META") {
+        has_meta = true;
+        continue;
+      }
+      add(own, node_id, sk);
+      const std::string edge_id = EdgeIdOf(item);
+      if (edge_id.empty()) continue;  // e.g. a reference REL# item keyed by a type
+      if (sk.starts_with("OUT#")) add(remote, Str(item, "target_id"), "IN#" + edge_id);
+      if (sk.starts_with("IN#")) add(remote, Str(item, "source_id"), "OUT#" + edge_id);
+      add(remote, kLocatorPrefix + edge_id, "EDGE");
+      add(remote, Str(item, "relationship_type"), "REL#" + edge_id);  // the reference's item
+    }
+    // A self-loop's twin lives in this partition: keep it in the own phase.
+    std::erase_if(remote, [&](const dynamodb::WriteRequest& w) {
+      return w.item_or_key.at("node_id").s() == node_id;
+    });
+    MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, remote}}));
+    MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, own}}));
+    if (has_meta) {
+      MEM0_RETURN_IF_ERROR(client_->DeleteItem({config_.table_name, Key(node_id, "META")}));
+    }
+    return true;
+  }
+
+  Result<std::string> CreateRelationship(const std::string& source_id, const std::string& target_id,
+                                         const std::string& relationship_type,
+                                         const std::string& properties_json) override {
+    MEM0_RETURN_IF_ERROR(ValidateNodeId(source_id));
+    MEM0_RETURN_IF_ERROR(ValidateNodeId(target_id));
+    MEM0_RETURN_IF_ERROR(ValidateRelationshipType(relationship_type));
+    MEM0_ASSIGN_OR_RETURN(Json properties, ParseJsonObject("properties", properties_json));
+    Edge edge{NewUuid(), source_id, target_id, relationship_type, properties.dump(),
+              NowSeconds(*clock_)};
+    dynamodb::TransactWriteItemsRequest tx;
+    std::vector<std::string> checked;
+    for (const std::string& node : {source_id, target_id}) {
+      if (std::find(checked.begin(), checked.end(), node) != checked.end()) continue;
+      checked.push_back(node);
+      dynamodb::TransactWriteItem check;
+      check.kind = dynamodb::TransactWriteItem::Kind::kConditionCheck;
+      check.table_name = config_.table_name;
+      check.key = Key(node, "META");
+      check.condition_expression = "attribute_exists(node_id)";
+      tx.items.push_back(std::move(check));
+    }
+    for (auto& item : EdgeItems(edge, /*with_locator=*/true)) {
+      dynamodb::TransactWriteItem put;
+      put.kind = dynamodb::TransactWriteItem::Kind::kPut;
+      put.table_name = config_.table_name;
+      put.item = std::move(item);
+      tx.items.push_back(std::move(put));
+    }
+    auto written = client_->TransactWriteItems(tx);
+    if (!written.ok()) {
+      const auto& reasons = written.error().cancellation_reasons;
+      for (size_t i = 0; i < checked.size() && i < reasons.size(); ++i) {
+        if (reasons[i].code == "ConditionalCheckFailed") {
+          return MakeError(ErrorCode::kNotFound,
+                           (checked[i] == source_id ? "source node " : "target node ") +
+                               checked[i] + " not found");
+        }
+      }
+      return written.error();
+    }
+    return edge.edge_id;
+  }
+
+  Result<void> DeleteRelationship(const std::string& edge_id) override {
+    MEM0_RETURN_IF_ERROR(ValidateKey("edge_id", edge_id, 1000));
+    MEM0_ASSIGN_OR_RETURN(auto located, FindEdge(edge_id));
+    if (!located) return MakeError(ErrorCode::kNotFound, "relationship " + edge_id + " not found");
+    dynamodb::TransactWriteItemsRequest tx;
+    std::vector<Item> keys = {Key(located->source_id, "OUT#" + edge_id),
+                              Key(located->target_id, "IN#" + edge_id),
+                              Key(kLocatorPrefix + edge_id, "EDGE")};
+    if (!located->relationship_type.empty()) {
+      keys.push_back(Key(located->relationship_type, "REL#" + edge_id));  // reference's item
+    }
+    for (const Item& key : keys) {
+      dynamodb::TransactWriteItem del;
+      del.kind = dynamodb::TransactWriteItem::Kind::kDelete;
+      del.table_name = config_.table_name;
+      del.key = key;
+      tx.items.push_back(std::move(del));
+    }
+    MEM0_RETURN_IF_ERROR(client_->TransactWriteItems(tx));
+    return {};
+  }
+
+  Result<std::vector<RelatedMemory>> GetRelatedMemories(const std::string& node_id,
+                                                        const RelatedQuery& query) override {
+    MEM0_RETURN_IF_ERROR(ValidateNodeId(node_id));
+    MEM0_RETURN_IF_ERROR(ValidateScope(query.scope));
+    if (query.limit <= 0) return MakeError(ErrorCode::kInvalidArgument, "limit must be positive");
+    for (const auto& type : query.relationship_types) MEM0_RETURN_IF_ERROR(ValidateRelationshipType(type));
+
+    dynamodb::QueryRequest request = EdgeQuery(node_id, query.direction, query.relationship_types);
+    std::vector<RelatedMemory> out;
+    std::set<std::string> seen_edges;
+    std::map<std::string, std::optional<MemoryNode>> nodes;
+    while (true) {
+      // Page through edges; the filter is applied server-side, the limit
+      // here, so a filter never cuts the result short. Pages are sized with
+      // slack for the node's own item and filtered edges.
+      const int remaining = query.limit - static_cast<int>(out.size());
+      request.limit = std::max(remaining * 2, remaining + 10);
+      MEM0_ASSIGN_OR_RETURN(auto page, client_->Query(request));
+      std::vector<Item> edges;
+      for (auto& item : page.items) {
+        if (seen_edges.insert(EdgeIdOf(item)).second) edges.push_back(std::move(item));
+      }
+      // A self-loop is one neighbour, reported as outgoing.
+      auto outgoing = [](const Item& item) {
+        return Str(item, "edge_id").starts_with("OUT#") ||
+               Str(item, "source_id") == Str(item, "target_id");
+      };
+      std::vector<std::string> wanted;
+      for (const auto& item : edges) {
+        wanted.push_back(outgoing(item) ? Str(item, "target_id") : Str(item, "source_id"));
+      }
+      MEM0_RETURN_IF_ERROR(FetchNodes(wanted, nodes));
+      for (const auto& item : edges) {
+        const bool is_outgoing = outgoing(item);
+        const auto& neighbour = nodes[is_outgoing ? Str(item, "target_id") : Str(item, "source_id")];
+        if (!neighbour || (!query.scope.empty() && neighbour->scope != query.scope)) continue;
+        out.push_back({neighbour->node_id, neighbour->content, Str(item, "relationship_type"),
+                       neighbour->metadata_json, EdgeFromItem(item).properties_json,
+                       is_outgoing ? "outgoing" : "incoming", EdgeIdOf(item)});
+        if (static_cast<int>(out.size()) == query.limit) return out;
+      }
+      if (!page.last_evaluated_key) return out;
+      request.exclusive_start_key = page.last_evaluated_key;
+    }
+  }
+
+  Result<std::vector<EdgeWithNodes>> GetMemoriesByRelationshipType(
+      const std::string& relationship_type, const TypeQuery& query) override {
+    MEM0_RETURN_IF_ERROR(ValidateRelationshipType(relationship_type));
+    MEM0_RETURN_IF_ERROR(ValidateScope(query.scope));
+    if (query.limit <= 0) return MakeError(ErrorCode::kInvalidArgument, "limit must be positive");
+    std::vector<EdgeWithNodes> out;
+    std::set<std::string> seen;
+    std::map<std::string, std::optional<MemoryNode>> nodes;
+    auto consume = [&](std::vector<Item>& items) -> Result<bool> {
+      std::vector<std::string> wanted;
+      std::vector<Edge> edges;
+      for (const auto& item : items) {
+        Edge edge = EdgeFromItem(item);
+        if (edge.edge_id.empty() || !seen.insert(edge.edge_id).second) continue;
+        wanted.push_back(edge.source_id);
+        wanted.push_back(edge.target_id);
+        edges.push_back(std::move(edge));
+      }
+      MEM0_RETURN_IF_ERROR(FetchNodes(wanted, nodes));
+      for (auto& edge : edges) {
+        const auto& source = nodes[edge.source_id];
+        const auto& target = nodes[edge.target_id];
+        if (!source || !target) continue;
+        if (!query.scope.empty() && (source->scope != query.scope || target->scope != query.scope)) {
+          continue;
+        }
+        out.push_back({std::move(edge), *source, *target});
+        if (static_cast<int>(out.size()) == query.limit) return true;
+      }
+      return false;
+    };
+
+    if (!config_.enable_gsi) {
+      // Without the index: scan, then order newest first.
+      dynamodb::ScanRequest scan;
+      scan.table_name = config_.table_name;
+      scan.filter_expression = "relationship_type = :t AND begins_with(edge_id, :out)";
+      scan.attributes.values = {{":t", S(relationship_type)}, {":out", S("OUT#")}};
+      scan.consistent_read = true;
+      MEM0_ASSIGN_OR_RETURN(auto all, client_->ScanAll(scan));
+      std::vector<Item> items;
+      for (auto& item : all.items) {
+        double at = Num(item, "created_at");
+        if ((query.created_from && at < *query.created_from) ||
+            (query.created_to && at > *query.created_to)) {
+          continue;
+        }
+        items.push_back(std::move(item));
+      }
+      std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+        return Num(a, "created_at") > Num(b, "created_at");
+      });
+      MEM0_RETURN_IF_ERROR(consume(items));
+      return out;
+    }
+
+    dynamodb::QueryRequest request;
+    request.table_name = config_.table_name;
+    request.index_name = config_.gsi_name;
+    request.key_condition_expression = "relationship_type = :t";
+    request.attributes.values = {{":t", S(relationship_type)}, {":out", S("OUT#")}};
+    if (query.created_from && query.created_to) {
+      request.key_condition_expression += " AND created_at BETWEEN :from AND :to";
+    } else if (query.created_from) {
+      request.key_condition_expression += " AND created_at >= :from";
+    } else if (query.created_to) {
+      request.key_condition_expression += " AND created_at <= :to";
+    }
+    if (query.created_from) request.attributes.values[":from"] = Seconds(*query.created_from);
+    if (query.created_to) request.attributes.values[":to"] = Seconds(*query.created_to);
+    // Each edge is indexed twice (OUT# and IN#; thrice with a reference REL#
+    // item): keep the OUT# entry only.
+    request.filter_expression = "begins_with(edge_id, :out)";
+    request.scan_index_forward = false;
+    while (true) {
+      request.limit = std::max(query.limit - static_cast<int>(out.size()), 1) * 2;
+      MEM0_ASSIGN_OR_RETURN(auto page, client_->Query(request));
+      MEM0_ASSIGN_OR_RETURN(bool full, consume(page.items));
+      if (full || !page.last_evaluated_key) return out;
+      request.exclusive_start_key = page.last_evaluated_key;
+    }
+  }
+
+  Result<Subgraph> Traverse(const std::string& start_node_id, const TraverseQuery& query) override {
+    MEM0_RETURN_IF_ERROR(ValidateNodeId(start_node_id));
+    MEM0_RETURN_IF_ERROR(ValidateScope(query.scope));
+    if (query.depth < 0 || query.depth > 10) {
+      return MakeError(ErrorCode::kInvalidArgument, "depth must be between 0 and 10");
+    }
+    std::map<std::string, std::optional<MemoryNode>> nodes;
+    MEM0_RETURN_IF_ERROR(FetchNodes({start_node_id}, nodes));
+    if (!nodes[start_node_id] || !InScope(*nodes[start_node_id], query.scope)) {
+      return MakeError(ErrorCode::kNotFound, "node " + start_node_id + " not found");
+    }
+    Subgraph graph;
+    std::set<std::string> visited = {start_node_id};
+    std::map<std::string, Edge> edges;
+    std::vector<std::string> frontier = {start_node_id};
+    for (int level = 0; level < query.depth && !frontier.empty(); ++level) {
+      // Expand the whole frontier at once: one paginated Query per node, in
+      // parallel, then one parallel BatchGet for the new nodes.
+      std::vector<std::vector<Item>> found(frontier.size());
+      std::vector<std::function<Result<void>()>> tasks;
+      for (size_t i = 0; i < frontier.size(); ++i) {
+        tasks.push_back([&, i]() -> Result<void> {
+          MEM0_ASSIGN_OR_RETURN(auto all, client_->QueryAll(EdgeQuery(
+                                              frontier[i], query.direction, query.relationship_types)));
+          found[i] = std::move(all.items);
+          return {};
+        });
+      }
+      MEM0_RETURN_IF_ERROR(client_->RunParallel(std::move(tasks)));
+      std::vector<std::string> candidates;
+      std::vector<Edge> level_edges;
+      for (auto& items : found) {
+        for (auto& item : items) {
+          Edge edge = EdgeFromItem(item);
+          if (edge.edge_id.empty()) continue;
+          const bool outgoing = Str(item, "edge_id").starts_with("OUT#");
+          candidates.push_back(outgoing ? edge.target_id : edge.source_id);
+          level_edges.push_back(std::move(edge));
+        }
+      }
+      MEM0_RETURN_IF_ERROR(FetchNodes(candidates, nodes));
+      std::vector<std::string> next;
+      for (auto& edge : level_edges) {
+        const auto& a = nodes[edge.source_id];
+        const auto& b = nodes[edge.target_id];
+        if (!a || !b || !InScope(*a, query.scope) || !InScope(*b, query.scope)) continue;
+        for (const auto* id : {&edge.source_id, &edge.target_id}) {
+          if (visited.insert(*id).second) next.push_back(*id);
+        }
+        edges.emplace(edge.edge_id, edge);
+      }
+      frontier = std::move(next);
+    }
+    for (const auto& id : visited) graph.nodes.push_back(*nodes[id]);
+    for (auto& [id, edge] : edges) graph.edges.push_back(std::move(edge));
+    return graph;
+  }
+
+  Result<Subgraph> ExportAll(const std::string& scope) override {
+    MEM0_RETURN_IF_ERROR(ValidateScope(scope));
+    MEM0_ASSIGN_OR_RETURN(auto all, ScanEverything());
+    Subgraph graph;
+    std::set<std::string> in_graph;
+    for (const auto& item : all) {
+      const std::string node_id = Str(item, "node_id");
+      if (Str(item, "edge_id") != "META" || node_id.starts_with("mem0#")) continue;
+      MemoryNode node = NodeFromItem(item);
+      if (!InScope(node, scope)) continue;
+      in_graph.insert(node.node_id);
+      graph.nodes.push_back(std::move(node));
+    }
+    for (const auto& item : all) {
+      if (!Str(item, "edge_id").starts_with("OUT#")) continue;
+      Edge edge = EdgeFromItem(item);
+      if (edge.relationship_type == kScopeMemberType) continue;
+      if (in_graph.count(edge.source_id) && in_graph.count(edge.target_id)) {
+        graph.edges.push_back(std::move(edge));
+      }
+    }
+    return graph;
+  }
+
+  Result<std::vector<MemoryNode>> ListScope(const std::string& scope, int limit,
+                                            const std::string& after_node_id) override {
+    MEM0_RETURN_IF_ERROR(ValidateKey("scope", scope, 1000));
+    if (limit <= 0) return MakeError(ErrorCode::kInvalidArgument, "limit must be positive");
+    dynamodb::QueryRequest request;
+    request.table_name = config_.table_name;
+    request.key_condition_expression = "node_id = :s AND begins_with(edge_id, :member)";
+    request.projection_expression = "target_id";
+    request.attributes.values = {{":s", S(ScopeNodeId(scope))},
+                                 {":member", S("OUT#" + ScopeMemberEdgeId(""))}};
+    request.consistent_read = true;
+    if (!after_node_id.empty()) {
+      request.exclusive_start_key = Key(ScopeNodeId(scope), "OUT#" + ScopeMemberEdgeId(after_node_id));
+    }
+    std::vector<MemoryNode> out;
+    std::map<std::string, std::optional<MemoryNode>> nodes;
+    while (static_cast<int>(out.size()) < limit) {
+      request.limit = limit - static_cast<int>(out.size());
+      MEM0_ASSIGN_OR_RETURN(auto page, client_->Query(request));
+      std::vector<std::string> ids;
+      for (const auto& item : page.items) ids.push_back(Str(item, "target_id"));
+      MEM0_RETURN_IF_ERROR(FetchNodes(ids, nodes));
+      for (const auto& id : ids) {
+        if (nodes[id] && nodes[id]->scope == scope) out.push_back(*nodes[id]);
+      }
+      if (!page.last_evaluated_key) break;
+      request.exclusive_start_key = page.last_evaluated_key;
+    }
+    return out;
+  }
+
+  Result<GraphCheckReport> Check(bool repair) override {
+    MEM0_ASSIGN_OR_RETURN(auto all, ScanEverything());
+    std::set<std::string> metas;
+    std::map<std::string, const Item*> outs, ins;
+    std::set<std::string> locators;
+    std::map<std::string, const Item*> rels;  // the reference's third item
+    for (const auto& item : all) {
+      const std::string sk = Str(item, "edge_id");
+      if (sk == "META") metas.insert(Str(item, "node_id"));
+      if (sk.starts_with("OUT#")) outs[sk.substr(4)] = &item;
+      if (sk.starts_with("IN#")) ins[sk.substr(3)] = &item;
+      if (sk == "EDGE") locators.insert(Str(item, "node_id").substr(std::strlen(kLocatorPrefix)));
+      if (sk.starts_with("REL#")) rels[sk.substr(4)] = &item;
+    }
+    GraphCheckReport report;
+    std::vector<dynamodb::WriteRequest> deletes;
+    std::set<std::pair<std::string, std::string>> keys;
+    auto remove = [&](const std::string& pk, const std::string& sk) {
+      if (keys.emplace(pk, sk).second) deletes.push_back(dynamodb::WriteRequest::Delete(Key(pk, sk)));
+    };
+    // A broken edge goes whole: its remaining half, locator and REL# item.
+    auto flag = [&](const Item& item, const std::string& why) {
+      report.problems.push_back(Str(item, "node_id") + " / " + Str(item, "edge_id") + ": " + why);
+      remove(Str(item, "node_id"), Str(item, "edge_id"));
+      const std::string edge_id = EdgeIdOf(item);
+      if (edge_id.empty()) return;
+      if (locators.count(edge_id)) remove(kLocatorPrefix + edge_id, "EDGE");
+      if (rels.count(edge_id)) remove(Str(*rels[edge_id], "node_id"), "REL#" + edge_id);
+    };
+    auto check_half = [&](const std::map<std::string, const Item*>& halves,
+                          const std::map<std::string, const Item*>& twins, const char* twin_name) {
+      for (const auto& [edge_id, item] : halves) {
+        if (!twins.count(edge_id)) {
+          flag(*item, std::string("its ") + twin_name + " twin is missing");
+        } else if (!metas.count(Str(*item, "source_id")) || !metas.count(Str(*item, "target_id"))) {
+          flag(*item, "an endpoint node is missing");
+        }
+      }
+    };
+    check_half(outs, ins, "IN#");
+    check_half(ins, outs, "OUT#");
+    for (const auto& edge_id : locators) {
+      if (!outs.count(edge_id) && !ins.count(edge_id)) {
+        report.problems.push_back(kLocatorPrefix + edge_id + " / EDGE: locator of a missing edge");
+        remove(kLocatorPrefix + edge_id, "EDGE");
+      }
+    }
+    for (const auto& [edge_id, item] : rels) {
+      if (!outs.count(edge_id) && !ins.count(edge_id)) {
+        report.problems.push_back(Str(*item, "node_id") + " / REL#" + edge_id +
+                                  ": REL# item of a missing edge");
+        remove(Str(*item, "node_id"), "REL#" + edge_id);
+      }
+    }
+    if (repair && !deletes.empty()) {
+      MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, deletes}}));
+      report.repaired = static_cast<int64_t>(deletes.size());
+    }
+    return report;
+  }
+
+ private:
+  static bool InScope(const MemoryNode& node, const std::string& scope) {
+    return scope.empty() || node.scope == scope;
+  }
+
+  // OUT#, IN# and locator items of one edge.
+  std::vector<Item> EdgeItems(const Edge& edge, bool with_locator) const {
+    auto half = [&](const std::string& node, const std::string& prefix, const char* direction) {
+      return Item{{"node_id", S(node)},
+                  {"edge_id", S(prefix + edge.edge_id)},
+                  {"source_id", S(edge.source_id)},
+                  {"target_id", S(edge.target_id)},
+                  {"relationship_type", S(edge.relationship_type)},
+                  {"direction", S(direction)},
+                  {"properties", S(edge.properties_json)},
+                  {"created_at", Seconds(edge.created_at)}};
+    };
+    std::vector<Item> items = {half(edge.source_id, "OUT#", "outgoing"),
+                               half(edge.target_id, "IN#", "incoming")};
+    if (with_locator) {
+      // Named so that it stays off the relationship-type index.
+      items.push_back({{"node_id", S(kLocatorPrefix + edge.edge_id)},
+                       {"edge_id", S("EDGE")},
+                       {"source_id", S(edge.source_id)},
+                       {"target_id", S(edge.target_id)},
+                       {"edge_relationship_type", S(edge.relationship_type)}});
+    }
+    return items;
+  }
+
+  // The edge items of a node in a direction, with type filters (scope
+  // membership edges excluded) applied by the server.
+  dynamodb::QueryRequest EdgeQuery(const std::string& node_id, Direction direction,
+                                   const std::vector<std::string>& types) const {
+    dynamodb::QueryRequest request;
+    request.table_name = config_.table_name;
+    request.consistent_read = true;
+    request.attributes.values = {{":n", S(node_id)}, {":member", S(kScopeMemberType)}};
+    // Key attributes cannot be filtered on; edge items are the ones with a
+    // relationship_type (the node's META item has none).
+    std::string filter = "attribute_exists(relationship_type) AND relationship_type <> :member";
+    if (direction == Direction::kBoth) {
+      request.key_condition_expression = "node_id = :n";
+    } else {
+      request.key_condition_expression = "node_id = :n AND begins_with(edge_id, :prefix)";
+      request.attributes.values[":prefix"] = S(direction == Direction::kOutgoing ? "OUT#" : "IN#");
+    }
+    if (!types.empty()) {
+      std::string in_list;
+      for (size_t i = 0; i < types.size(); ++i) {
+        const std::string name = ":t" + std::to_string(i);
+        in_list += (i ? ", " : "") + name;
+        request.attributes.values[name] = S(types[i]);
+      }
+      filter += " AND relationship_type IN (" + in_list + ")";
+    }
+    request.filter_expression = filter;
+    return request;
+  }
+
+  // Loads the META items of `ids` not yet in `nodes` (absent ones as
+  // nullopt): BatchGetItem, 100 keys a request, in parallel.
+  Status FetchNodes(const std::vector<std::string>& ids,
+                    std::map<std::string, std::optional<MemoryNode>>& nodes) {
+    std::vector<Item> keys;
+    for (const auto& id : ids) {
+      if (nodes.emplace(id, std::nullopt).second) keys.push_back(Key(id, "META"));
+    }
+    if (keys.empty()) return {};
+    MEM0_ASSIGN_OR_RETURN(auto got,
+                          client_->BatchGetItem({{config_.table_name, {keys, "", {}, true}}}));
+    for (const auto& item : got.responses[config_.table_name]) {
+      MemoryNode node = NodeFromItem(item);
+      nodes[node.node_id] = std::move(node);
+    }
+    return {};
+  }
+
+  struct EdgeEnds {
+    std::string source_id;
+    std::string target_id;
+    std::string relationship_type;  // empty when unknown
+  };
+
+  Result<std::optional<EdgeEnds>> FindEdge(const std::string& edge_id) {
+    MEM0_ASSIGN_OR_RETURN(auto got, client_->GetItem({config_.table_name,
+                                                      Key(kLocatorPrefix + edge_id, "EDGE"), "",
+                                                      {}, true}));
+    if (got.item) {
+      return std::optional<EdgeEnds>(EdgeEnds{Str(*got.item, "source_id"),
+                                              Str(*got.item, "target_id"),
+                                              Str(*got.item, "edge_relationship_type")});
+    }
+    // Edges written by the reference have no locator: find the OUT# item.
+    dynamodb::ScanRequest scan;
+    scan.table_name = config_.table_name;
+    scan.filter_expression = "edge_id = :e";
+    scan.attributes.values = {{":e", S("OUT#" + edge_id)}};
+    scan.consistent_read = true;
+    MEM0_ASSIGN_OR_RETURN(auto found, client_->ScanAll(scan));
+    if (found.items.empty()) return std::optional<EdgeEnds>();
+    return std::optional<EdgeEnds>(EdgeEnds{Str(found.items[0], "source_id"),
+                                            Str(found.items[0], "target_id"),
+                                            Str(found.items[0], "relationship_type")});
+  }
+
+  Result<std::vector<Item>> ScanEverything() {
+    // Four segments in parallel: a whole-table read is the one place where
+    // throughput matters more than request count.
+    constexpr int kSegments = 4;
+    std::vector<std::vector<Item>> parts(kSegments);
+    std::vector<std::function<Result<void>()>> tasks;
+    for (int segment = 0; segment < kSegments; ++segment) {
+      tasks.push_back([&, segment]() -> Result<void> {
+        dynamodb::ScanRequest scan;
+        scan.table_name = config_.table_name;
+        scan.segment = segment;
+        scan.total_segments = kSegments;
+        scan.consistent_read = true;
+        MEM0_ASSIGN_OR_RETURN(auto all, client_->ScanAll(scan));
+        parts[segment] = std::move(all.items);
+        return {};
+      });
+    }
+    MEM0_RETURN_IF_ERROR(client_->RunParallel(std::move(tasks)));
+    std::vector<Item> all;
+    for (auto& part : parts) {
+      for (auto& item : part) all.push_back(std::move(item));
+    }
+    return all;
+  }
+
+  const DynamoDBGraphConfig config_;
+  const std::shared_ptr<dynamodb::Client> client_;
+  const std::shared_ptr<Clock> clock_;
+};
+
+}  // namespace
+}  // namespace mem0::store
+
+namespace mem0 {
+
+Result<std::unique_ptr<GraphStore>> MakeDynamoDbGraphStore(const DynamoDBGraphConfig& config) {
+  MEM0_RETURN_IF_ERROR(store::ValidateKey("table_name", config.table_name, 255));
+  if (config.enable_gsi) MEM0_RETURN_IF_ERROR(store::ValidateKey("gsi_name", config.gsi_name, 255));
+  std::shared_ptr<dynamodb::Client> client = config.client;
+  if (!client) {
+    MEM0_ASSIGN_OR_RETURN(client, MakeClientFromConfig(config.region, config.endpoint_url,
+                                                       config.profile, config.aws_access_key_id,
+                                                       config.aws_secret_access_key,
+                                                       config.aws_session_token, config.use_iam_role));
+  }
+  return std::unique_ptr<GraphStore>(
+      std::make_unique<store::DynamoDbGraphStore>(config, std::move(client)));
+}
+
+}  // namespace mem0

@@ -1,0 +1,31 @@
+// Validation and naming shared by the graph store engines, so both accept
+// and reject exactly the same input.
+#ifndef MEM0_SRC_STORE_GRAPH_COMMON_H_
+#define MEM0_SRC_STORE_GRAPH_COMMON_H_
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "mem0/graph_store.h"
+
+namespace mem0::store {
+
+// Relationship type linking a scope node to its memories (reserved).
+inline constexpr const char* kScopeMemberType = "MEM0_SCOPE_MEMBER";
+inline constexpr const char* kScopeNodePrefix = "mem0#scope#";
+inline constexpr size_t kMaxContentBytes = 300 * 1024;
+
+Status ValidateNodeId(const std::string& node_id);
+Status ValidateScope(const std::string& scope);
+Status ValidateRelationshipType(const std::string& type);
+Status ValidateContent(const std::string& content);
+// Parses and checks that `text` is a JSON object; `field` names it in errors.
+Result<nlohmann::json> ParseJsonObject(const std::string& field, const std::string& text);
+
+std::string ScopeNodeId(const std::string& scope);
+std::string ScopeMemberEdgeId(const std::string& node_id);
+double NowSeconds(Clock& clock);
+
+}  // namespace mem0::store
+
+#endif  // MEM0_SRC_STORE_GRAPH_COMMON_H_

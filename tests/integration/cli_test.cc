@@ -1,0 +1,155 @@
+// The `mem0` CLI contract (JSON shapes scripts rely on) on both engines,
+// `mem0 ddb`, and `mem0 demo` on both engines.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/test_env.h"
+
+namespace mem0 {
+namespace {
+
+using nlohmann::json;
+using testing::RunCli;
+
+class CliConversationTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "dynamodb") {
+      table_ = testing::UniqueName("cli-conv");
+      auto client = testing::MakeLocalClient();
+      testing::CreateTestTable(*client, table_, "user_id", "conversation_id");
+      engine_args_ = {"--engine", "dynamodb", "--endpoint-url", testing::DynamoDbLocalEndpoint(),
+                      "--conversation-table", table_};
+    } else {
+      db_ = "/tmp/" + testing::UniqueName("cli") + ".db";
+      engine_args_ = {"--db", db_};
+    }
+  }
+  void TearDown() override {
+    if (!db_.empty()) std::remove(db_.c_str());
+  }
+
+  testing::CommandResult Run(std::vector<std::string> args, const std::string& input = "") {
+    std::vector<std::string> all = engine_args_;
+    all.insert(all.end(), args.begin(), args.end());
+    return RunCli(all, input);
+  }
+
+  json RunJson(std::vector<std::string> args, const std::string& input = "") {
+    auto result = Run(std::move(args), input);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return json::parse(result.out);
+  }
+
+  std::vector<std::string> engine_args_;
+  std::string db_, table_;
+};
+
+TEST_P(CliConversationTest, StoreGetListAppendUpdateDelete) {
+  const std::string messages = R"([{"role":"user","content":"hi"}])";
+  json stored = RunJson({"conversation", "store", "--user", "u1", "--metadata", R"({"k":"v"})"},
+                        messages);
+  ASSERT_TRUE(stored.contains("conversation_id"));
+  const std::string id = stored["conversation_id"];
+  EXPECT_TRUE(id.starts_with("u1:"));
+
+  json got = RunJson({"conversation", "get", "--user", "u1", "--id", id});
+  EXPECT_EQ(got["user_id"], "u1");
+  EXPECT_EQ(got["conversation_id"], id);
+  EXPECT_EQ(got["messages"], json::parse(messages));
+  EXPECT_EQ(got["metadata"], json({{"k", "v"}}));
+  EXPECT_TRUE(got["timestamp"].is_number_integer());
+
+  json second = RunJson({"conversation", "store", "--user", "u1"}, messages);
+  json page = RunJson({"conversation", "list", "--user", "u1", "--limit", "1"});
+  ASSERT_EQ(page["conversations"].size(), 1u);
+  EXPECT_EQ(page["conversations"][0]["conversation_id"], second["conversation_id"]);
+  ASSERT_TRUE(page["next_token"].is_string());
+  json rest = RunJson({"conversation", "list", "--user", "u1", "--limit", "1", "--next-token",
+                       page["next_token"].get<std::string>()});
+  EXPECT_EQ(rest["conversations"][0]["conversation_id"], id);
+  json all = RunJson({"conversation", "list", "--user", "u1", "--limit", "1", "--all"});
+  EXPECT_EQ(all["conversations"].size(), 2u);
+  EXPECT_TRUE(all["next_token"].is_null());
+
+  RunJson({"conversation", "append", "--user", "u1", "--id", id},
+          R"([{"role":"assistant","content":"hello"}])");
+  got = RunJson({"conversation", "get", "--user", "u1", "--id", id});
+  EXPECT_EQ(got["messages"].size(), 2u);
+  RunJson({"conversation", "update", "--user", "u1", "--id", id, "--metadata", R"({"n":1})"},
+          R"([{"role":"user","content":"replaced"}])");
+  got = RunJson({"conversation", "get", "--user", "u1", "--id", id});
+  EXPECT_EQ(got["messages"][0]["content"], "replaced");
+  EXPECT_EQ(got["metadata"], json({{"n", 1}}));
+
+  RunJson({"conversation", "delete", "--user", "u1", "--id", id});
+  auto absent = Run({"conversation", "get", "--user", "u1", "--id", id});
+  EXPECT_NE(absent.exit_code, 0);
+  EXPECT_NE(absent.err.find("not found"), std::string::npos) << absent.err;
+}
+
+TEST_P(CliConversationTest, BadInputFailsWithTheFieldNamed) {
+  auto result = Run({"conversation", "store", "--user", "u1"}, R"([{"role":"user"}])");
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.err.find("messages[0].content"), std::string::npos) << result.err;
+  result = Run({"conversation", "store", "--user", "u1", "--metadata", "[1]"}, "[]");
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.err.find("metadata"), std::string::npos) << result.err;
+}
+
+TEST_P(CliConversationTest, HistoryAddAndGet) {
+  json first = RunJson({"history", "add", "--memory-id", "m1", "--event", "ADD", "--new", "likes tea",
+                        "--created-at", "2026-01-01T00:00:00Z", "--actor-id", "u1"});
+  RunJson({"history", "add", "--memory-id", "m1", "--event", "UPDATE", "--old", "likes tea", "--new",
+           "likes green tea", "--created-at", "2026-01-02T00:00:00Z"});
+  json history = RunJson({"history", "get", "--memory-id", "m1"});
+  ASSERT_EQ(history["history"].size(), 2u);
+  EXPECT_EQ(history["history"][0]["id"], first["id"]);
+  EXPECT_EQ(history["history"][0]["event"], "ADD");
+  EXPECT_EQ(history["history"][0]["actor_id"], "u1");
+  EXPECT_TRUE(history["history"][0]["old_memory"].is_null());
+  EXPECT_EQ(history["history"][1]["new_memory"], "likes green tea");
+}
+
+TEST_P(CliConversationTest, DemoRunsAndNarrates) {
+  std::vector<std::string> args = {"demo"};
+  if (GetParam() == "dynamodb") {
+    args = {"--conversation-table", table_, "--graph-table", testing::UniqueName("cli-graph"),
+            "demo"};
+  }
+  auto result = Run(args);
+  ASSERT_EQ(result.exit_code, 0) << result.err << result.out;
+  for (const char* expected : {"1. Storing conversations", "2. Listing", "3. Appending",
+                               "4. A memory's history trail", "UPDATE: Likes food tours",
+                               "kept: 10 messages", "Done."}) {
+    EXPECT_NE(result.out.find(expected), std::string::npos) << expected << "\n" << result.out;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, CliConversationTest, ::testing::Values("sqlite", "dynamodb"),
+                         [](const auto& info) { return info.param; });
+
+TEST(CliDdbTest, SendsOneCallAndReportsErrors) {
+  const std::string endpoint = testing::DynamoDbLocalEndpoint();
+  const std::string table = testing::UniqueName("cli-ddb");
+  auto client = testing::MakeLocalClient();
+  testing::CreateTestTable(*client, table);
+  auto put = RunCli({"--endpoint-url", endpoint, "ddb", "PutItem",
+                     R"({"TableName":")" + table + R"(","Item":{"pk":{"S":"a"},"sk":{"S":"b"}}})"});
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  auto get = RunCli({"--endpoint-url", endpoint, "--output", "json", "ddb", "GetItem", "@-"},
+                    R"({"TableName":")" + table + R"(","Key":{"pk":{"S":"a"},"sk":{"S":"b"}}})");
+  ASSERT_EQ(get.exit_code, 0) << get.err;
+  EXPECT_EQ(json::parse(get.out)["Item"]["sk"]["S"], "b");
+  auto bad = RunCli({"--endpoint-url", endpoint, "ddb", "GetItem", R"({"TableName":"nope"})"});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("ValidationException"), std::string::npos) << bad.err;
+  auto missing = RunCli({"--endpoint-url", endpoint, "ddb", "DescribeTable",
+                         R"({"TableName":"no-such-table-)" + table + R"("})"});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("ResourceNotFoundException"), std::string::npos) << missing.err;
+}
+
+}  // namespace
+}  // namespace mem0

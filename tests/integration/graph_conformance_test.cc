@@ -1,0 +1,316 @@
+// One behaviour, two engines: every GraphStore test here runs against SQLite
+// and against DynamoDB Local.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "support/graph_fixture.h"
+
+namespace mem0 {
+namespace {
+
+using nlohmann::json;
+
+class GraphConformanceTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override { fixture_ = std::make_unique<testing::GraphFixture>(GetParam()); }
+  GraphStore& store() { return *fixture_->store; }
+  void Tick(int ms = 1000) { fixture_->clock->Advance(std::chrono::milliseconds(ms)); }
+
+  std::string Node(const std::string& id, const std::string& content = "",
+                   const std::string& scope = "") {
+    auto created = store().CreateMemoryNode(content.empty() ? "memory " + id : content,
+                                            R"({"id":")" + id + R"("})", id, scope);
+    EXPECT_TRUE(created.ok()) << created.error().ToString();
+    return id;
+  }
+  std::string Relate(const std::string& a, const std::string& b, const std::string& type,
+                     const std::string& properties = "{}") {
+    Tick();
+    auto edge = store().CreateRelationship(a, b, type, properties);
+    EXPECT_TRUE(edge.ok()) << edge.error().ToString();
+    return edge.ok() ? *edge : "";
+  }
+
+  std::unique_ptr<testing::GraphFixture> fixture_;
+};
+
+TEST_P(GraphConformanceTest, NodesRoundTripAndUpdate) {
+  auto generated = store().CreateMemoryNode("likes tea", R"({"source":"chat"})");
+  ASSERT_TRUE(generated.ok()) << generated.error().ToString();
+  EXPECT_EQ(generated->size(), 36u);  // a UUID
+  auto node = store().GetNode(*generated);
+  ASSERT_TRUE(node.ok() && node->has_value());
+  EXPECT_EQ((*node)->content, "likes tea");
+  EXPECT_EQ(json::parse((*node)->metadata_json), json({{"source", "chat"}}));
+  EXPECT_DOUBLE_EQ((*node)->created_at, 1700000000.0);
+  EXPECT_FALSE((*node)->updated_at.has_value());
+
+  Tick(5000);
+  ASSERT_TRUE(store().UpdateNode(*generated, "likes green tea", std::nullopt).ok());
+  node = store().GetNode(*generated);
+  EXPECT_EQ((*node)->content, "likes green tea");
+  EXPECT_EQ(json::parse((*node)->metadata_json), json({{"source", "chat"}}));  // kept
+  ASSERT_TRUE((*node)->updated_at.has_value());
+  EXPECT_DOUBLE_EQ(*(*node)->updated_at, 1700000005.0);
+  ASSERT_TRUE(store().UpdateNode(*generated, std::nullopt, R"({"v":2})").ok());
+  EXPECT_EQ(json::parse((*store().GetNode(*generated))->metadata_json), json({{"v", 2}}));
+
+  auto duplicate = store().CreateMemoryNode("again", "{}", *generated);
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_EQ(duplicate.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ((*store().GetNode(*generated))->content, "likes green tea");
+
+  auto missing = store().UpdateNode("nobody", "x", std::nullopt);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  EXPECT_FALSE(store().GetNode("nobody")->has_value());  // nothing half-made
+}
+
+TEST_P(GraphConformanceTest, RelationshipsNeedBothNodes) {
+  Node("a");
+  auto edge = store().CreateRelationship("a", "ghost", "KNOWS", "{}");
+  ASSERT_FALSE(edge.ok());
+  EXPECT_EQ(edge.error().code, ErrorCode::kNotFound);
+  EXPECT_NE(edge.error().message.find("ghost"), std::string::npos);
+  edge = store().CreateRelationship("ghost", "a", "KNOWS", "{}");
+  ASSERT_FALSE(edge.ok());
+  EXPECT_NE(edge.error().message.find("source"), std::string::npos);
+  auto related = store().GetRelatedMemories("a", {});
+  ASSERT_TRUE(related.ok()) << related.error().ToString();
+  EXPECT_TRUE(related->empty());
+}
+
+TEST_P(GraphConformanceTest, RelatedMemoriesByDirectionAndType) {
+  Node("a");
+  Node("b");
+  Node("c");
+  Node("d");
+  const std::string ab = Relate("a", "b", "LIKES", R"({"weight":0.5})");
+  const std::string ca = Relate("c", "a", "KNOWS");
+  const std::string ad = Relate("a", "d", "KNOWS");
+
+  auto out = store().GetRelatedMemories("a", {{}, Direction::kOutgoing, 10});
+  ASSERT_TRUE(out.ok()) << out.error().ToString();
+  std::set<std::string> ids;
+  for (const auto& r : *out) {
+    ids.insert(r.node_id);
+    EXPECT_EQ(r.direction, "outgoing");
+  }
+  EXPECT_EQ(ids, (std::set<std::string>{"b", "d"}));
+
+  auto in = store().GetRelatedMemories("a", {{}, Direction::kIncoming, 10});
+  ASSERT_EQ(in->size(), 1u);
+  EXPECT_EQ((*in)[0].node_id, "c");
+  EXPECT_EQ((*in)[0].direction, "incoming");
+  EXPECT_EQ((*in)[0].edge_id, ca);
+  EXPECT_EQ((*in)[0].relationship, "KNOWS");
+  EXPECT_EQ((*in)[0].content, "memory c");
+  EXPECT_EQ(json::parse((*in)[0].metadata_json), json({{"id", "c"}}));
+
+  auto likes = store().GetRelatedMemories("a", {{"LIKES"}, Direction::kBoth, 10});
+  ASSERT_EQ(likes->size(), 1u);
+  EXPECT_EQ((*likes)[0].edge_id, ab);
+  EXPECT_EQ(json::parse((*likes)[0].edge_properties_json), json({{"weight", 0.5}}));
+
+  auto knows = store().GetRelatedMemories("a", {{"KNOWS"}, Direction::kBoth, 10});
+  EXPECT_EQ(knows->size(), 2u);
+  auto both = store().GetRelatedMemories("a", {{}, Direction::kBoth, 10});
+  EXPECT_EQ(both->size(), 3u);
+  (void)ad;
+}
+
+// The reference applies Limit before filtering and finds none of these.
+TEST_P(GraphConformanceTest, FiltersNeverCutResultsShort) {
+  Node("hub");
+  for (int i = 0; i < 40; ++i) {
+    const std::string id = "n" + std::to_string(i);
+    Node(id);
+    Relate("hub", id, i % 8 == 7 ? "RARE" : "COMMON");
+  }
+  auto rare = store().GetRelatedMemories("hub", {{"RARE"}, Direction::kOutgoing, 5});
+  ASSERT_TRUE(rare.ok());
+  EXPECT_EQ(rare->size(), 5u);
+  auto limited = store().GetRelatedMemories("hub", {{}, Direction::kBoth, 7});
+  EXPECT_EQ(limited->size(), 7u);
+  auto by_type = store().GetMemoriesByRelationshipType("RARE", {3});
+  ASSERT_TRUE(by_type.ok()) << by_type.error().ToString();
+  EXPECT_EQ(by_type->size(), 3u);
+}
+
+TEST_P(GraphConformanceTest, SelfLoopsAreReturnedOnceAndDuplicatesAllowed) {
+  Node("a");
+  Node("b");
+  const std::string loop = Relate("a", "a", "REMINDS");
+  auto related = store().GetRelatedMemories("a", {{}, Direction::kBoth, 10});
+  ASSERT_EQ(related->size(), 1u);
+  EXPECT_EQ((*related)[0].edge_id, loop);
+  EXPECT_EQ((*related)[0].node_id, "a");
+  EXPECT_EQ((*related)[0].direction, "outgoing");
+
+  const std::string first = Relate("a", "b", "KNOWS");
+  const std::string second = Relate("a", "b", "KNOWS");
+  EXPECT_NE(first, second);
+  EXPECT_EQ(store().GetRelatedMemories("a", {{"KNOWS"}, Direction::kOutgoing, 10})->size(), 2u);
+  ASSERT_TRUE(store().DeleteNode("a").ok());
+  EXPECT_TRUE(store().GetRelatedMemories("b", {{}, Direction::kBoth, 10})->empty());
+}
+
+TEST_P(GraphConformanceTest, ByRelationshipTypeNewestFirstOnceEachWithTimeRange) {
+  Node("a");
+  Node("b");
+  Node("c");
+  const std::string first = Relate("a", "b", "KNOWS");   // t = +1 s
+  const std::string second = Relate("b", "c", "KNOWS");  // t = +2 s
+  const std::string third = Relate("c", "a", "KNOWS");   // t = +3 s
+  Relate("a", "c", "OTHER");
+  auto edges = store().GetMemoriesByRelationshipType("KNOWS", {10});
+  ASSERT_TRUE(edges.ok()) << edges.error().ToString();
+  ASSERT_EQ(edges->size(), 3u);
+  EXPECT_EQ((*edges)[0].edge.edge_id, third);
+  EXPECT_EQ((*edges)[1].edge.edge_id, second);
+  EXPECT_EQ((*edges)[2].edge.edge_id, first);
+  EXPECT_EQ((*edges)[2].source.node_id, "a");
+  EXPECT_EQ((*edges)[2].target.content, "memory b");
+  EXPECT_EQ((*edges)[0].edge.relationship_type, "KNOWS");
+
+  TypeQuery window{10, 1700000001.5, 1700000002.5};
+  auto ranged = store().GetMemoriesByRelationshipType("KNOWS", window);
+  ASSERT_EQ(ranged->size(), 1u);
+  EXPECT_EQ((*ranged)[0].edge.edge_id, second);
+}
+
+TEST_P(GraphConformanceTest, DeleteRelationshipAndNode) {
+  Node("a");
+  Node("b");
+  Node("c");
+  const std::string ab = Relate("a", "b", "KNOWS");
+  Relate("c", "a", "KNOWS");
+  ASSERT_TRUE(store().DeleteRelationship(ab).ok());
+  EXPECT_TRUE(store().GetRelatedMemories("b", {})->empty());
+  auto again = store().DeleteRelationship(ab);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kNotFound);
+
+  auto deleted = store().DeleteNode("a");
+  ASSERT_TRUE(deleted.ok());
+  EXPECT_TRUE(*deleted);
+  EXPECT_FALSE(store().GetNode("a")->has_value());
+  EXPECT_TRUE(store().GetRelatedMemories("c", {})->empty());
+  EXPECT_TRUE(store().GetMemoriesByRelationshipType("KNOWS", {10})->empty());
+  EXPECT_FALSE(*store().DeleteNode("a"));  // nothing left
+  auto report = store().Check(false);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->problems.empty()) << report->problems[0];
+}
+
+TEST_P(GraphConformanceTest, TraverseReturnsSubgraphWithoutDuplicates) {
+  for (const char* id : {"a", "b", "c", "d", "e"}) Node(id);
+  Relate("a", "b", "NEXT");
+  Relate("b", "c", "NEXT");
+  Relate("c", "d", "NEXT");
+  Relate("b", "a", "BACK");  // a cycle
+  Relate("e", "a", "POINTS");
+  auto one = store().Traverse("a", {1, Direction::kOutgoing});
+  ASSERT_TRUE(one.ok()) << one.error().ToString();
+  std::set<std::string> nodes;
+  for (const auto& n : one->nodes) nodes.insert(n.node_id);
+  EXPECT_EQ(nodes, (std::set<std::string>{"a", "b"}));
+
+  auto two = store().Traverse("a", {2, Direction::kBoth});
+  nodes.clear();
+  for (const auto& n : two->nodes) nodes.insert(n.node_id);
+  EXPECT_EQ(nodes, (std::set<std::string>{"a", "b", "c", "e"}));
+  std::set<std::string> edges;
+  for (const auto& e : two->edges) EXPECT_TRUE(edges.insert(e.edge_id).second) << "duplicate edge";
+  EXPECT_EQ(two->nodes.size(), nodes.size());
+  EXPECT_EQ(edges.size(), 4u);  // a-b, b-a, b-c, e-a
+
+  auto typed = store().Traverse("a", {3, Direction::kOutgoing, {"NEXT"}});
+  EXPECT_EQ(typed->nodes.size(), 4u);
+  EXPECT_EQ(typed->edges.size(), 3u);
+
+  auto missing = store().Traverse("nobody", {1});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(GraphConformanceTest, ExportAsJsonAndDot) {
+  Node("a", "likes \"tea\"");
+  Node("b");
+  Relate("a", "b", "KNOWS", R"({"since":2020})");
+  auto all = store().ExportAll();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->nodes.size(), 2u);
+  ASSERT_EQ(all->edges.size(), 1u);
+  json exported = json::parse(SubgraphToJson(*all));
+  EXPECT_EQ(exported["nodes"].size(), 2u);
+  EXPECT_EQ(exported["edges"][0]["properties"]["since"], 2020);
+  const std::string dot = SubgraphToDot(*all);
+  EXPECT_TRUE(dot.starts_with("digraph mem0 {"));
+  EXPECT_NE(dot.find(R"("a" -> "b" [label="KNOWS"])"), std::string::npos) << dot;
+  EXPECT_NE(dot.find(R"(label="likes \"tea\"")"), std::string::npos) << dot;
+}
+
+TEST_P(GraphConformanceTest, ScopesKeepMemoriesApart) {
+  Node("alice-1", "alice likes tea", "user:alice");
+  Node("alice-2", "alice works at night", "user:alice");
+  Node("bob-1", "bob likes coffee", "user:bob");
+  Relate("alice-1", "alice-2", "RELATED");
+  Relate("alice-1", "bob-1", "RELATED");  // crosses scopes
+
+  auto alice = store().ListScope("user:alice", 10);
+  ASSERT_TRUE(alice.ok()) << alice.error().ToString();
+  ASSERT_EQ(alice->size(), 2u);
+  EXPECT_EQ((*alice)[0].node_id, "alice-1");
+  EXPECT_EQ((*alice)[1].node_id, "alice-2");
+  auto page = store().ListScope("user:alice", 1, "alice-1");
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].node_id, "alice-2");
+  EXPECT_EQ(store().ListScope("user:bob", 10)->size(), 1u);
+
+  RelatedQuery scoped{{}, Direction::kBoth, 10, "user:alice"};
+  auto related = store().GetRelatedMemories("alice-1", scoped);
+  ASSERT_EQ(related->size(), 1u);
+  EXPECT_EQ((*related)[0].node_id, "alice-2");
+  EXPECT_EQ(store().GetRelatedMemories("alice-1", {})->size(), 2u);  // unscoped sees both
+
+  auto by_type = store().GetMemoriesByRelationshipType("RELATED", {10, {}, {}, "user:alice"});
+  ASSERT_EQ(by_type->size(), 1u);
+  auto traversed = store().Traverse("alice-1", {3, Direction::kBoth, {}, "user:alice"});
+  EXPECT_EQ(traversed->nodes.size(), 2u);
+  auto exported = store().ExportAll("user:bob");
+  ASSERT_EQ(exported->nodes.size(), 1u);
+  EXPECT_TRUE(exported->edges.empty());
+  // Scope membership is internal: it never shows up as a relationship.
+  EXPECT_EQ(store().ExportAll()->edges.size(), 2u);
+  EXPECT_TRUE(store().GetMemoriesByRelationshipType("RELATED", {10, {}, {}, "user:carol"})->empty());
+}
+
+TEST_P(GraphConformanceTest, BadInputIsRejectedAndWritesNothing) {
+  Node("a");
+  auto expect_invalid = [](const auto& result, const std::string& field) {
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(result.error().message.find(field), std::string::npos) << result.error().message;
+  };
+  expect_invalid(store().CreateMemoryNode("x", "[1]", "m1"), "metadata");
+  expect_invalid(store().CreateMemoryNode("x", "{}", std::string(1001, 'k')), "node_id");
+  expect_invalid(store().CreateMemoryNode("bad \xff utf8", "{}", "m2"), "content");
+  expect_invalid(store().CreateMemoryNode("x", "{}", "mem0#internal"), "node_id");
+  expect_invalid(store().CreateRelationship("a", "a", "", "{}"), "relationship_type");
+  expect_invalid(store().CreateRelationship("a", "a", "T", "not json"), "properties");
+  expect_invalid(store().CreateRelationship("", "a", "T", "{}"), "node_id");
+  expect_invalid(store().UpdateNode("a", std::nullopt, "[]"), "metadata");
+  EXPECT_FALSE(store().GetNode("m1")->has_value());
+  EXPECT_FALSE(store().GetNode("m2")->has_value());
+  EXPECT_TRUE(store().GetRelatedMemories("a", {})->empty());
+  EXPECT_EQ(json::parse((*store().GetNode("a"))->metadata_json), json({{"id", "a"}}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, GraphConformanceTest, ::testing::Values("dynamodb"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace mem0
