@@ -44,7 +44,7 @@ namespace mem0 {
 inline constexpr std::string_view kAwsManagedKmsKey = "aws/dynamodb";
 
 struct TablesConfig {
-  std::string region;  // used in ARNs and by MakeTablesClient
+  std::string region;                       // used in ARNs and by MakeTablesClient
   std::optional<std::string> endpoint_url;  // used by MakeTablesClient
   std::string conversation_table = "Mem0Conversations";
   std::string graph_table = "Mem0Graph";
@@ -106,9 +106,9 @@ struct DriftReport {
 struct TableOutcome {
   std::string table_name;
   std::string table_arn;
-  bool created = false;      // false: it already existed
-  bool ttl_enabled = false;  // this call turned TTL on
-  bool pitr_enabled = false; // this call turned point-in-time recovery on
+  bool created = false;                    // false: it already existed
+  bool ttl_enabled = false;                // this call turned TTL on
+  bool pitr_enabled = false;               // this call turned point-in-time recovery on
   dynamodb::TableDescription description;  // ACTIVE, after all changes
 };
 
@@ -162,9 +162,9 @@ struct DdbshStatement {
   Kind kind = Kind::kCreateTable;
   int line = 0;  // 1-based line of the statement's first token
   std::string table;
-  bool if_exists = false;      // DROP TABLE IF EXISTS
-  bool if_not_exists = false;  // CREATE TABLE IF NOT EXISTS
-  bool nowait = false;         // NOWAIT: do not wait for ACTIVE / deleted
+  bool if_exists = false;               // DROP TABLE IF EXISTS
+  bool if_not_exists = false;           // CREATE TABLE IF NOT EXISTS
+  bool nowait = false;                  // NOWAIT: do not wait for ACTIVE / deleted
   dynamodb::CreateTableRequest create;  // kCreateTable
   std::string ttl_attribute;            // kSetTtl
   std::string ToString() const;         // e.g. "line 3: CREATE TABLE Mem0Graph"
@@ -196,7 +196,8 @@ std::vector<std::string> RequiredIamActions();
 
 struct IamPolicyOptions {
   // Only the item actions on the conversation table, restricted with
-  // dynamodb:LeadingKeys to partition keys equal to `tenant_variable`.
+  // dynamodb:LeadingKeys to the partitions of the user `tenant_variable`
+  // names: "<user_id>" and the store's overflow partition "mem0#parts#<user_id>".
   bool tenant_scoped = false;
   std::string account_id = "*";
   std::string region;  // empty: config.region, or "*" when that is empty
@@ -206,8 +207,7 @@ struct IamPolicyOptions {
 
 // The policy document (pretty JSON). Resources: exactly the two table ARNs and
 // the GSI ARN (only the conversation table when tenant scoped).
-Result<std::string> IamPolicyJson(const TablesConfig& config,
-                                  const IamPolicyOptions& options = {});
+Result<std::string> IamPolicyJson(const TablesConfig& config, const IamPolicyOptions& options = {});
 
 }  // namespace mem0
 

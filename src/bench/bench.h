@@ -22,6 +22,18 @@ struct ClientBenchOptions {
 };
 int RunClientBench(const ClientBenchOptions& options);
 
+struct StoreBenchOptions {
+  std::string engine = "sqlite";  // conversation bench: sqlite | dynamodb
+  std::string endpoint_url;
+  std::string region;
+  std::string conversation_table = "Mem0BenchConversations";
+  std::string graph_table = "Mem0BenchGraph";
+  double seconds = 8;
+  int history_rows = 200000;  // get_history is measured at 20,000 and this many rows
+};
+int RunConversationBench(const StoreBenchOptions& options);
+int RunGraphBench(const StoreBenchOptions& options);
+
 // Prints the error to stderr and returns the exit code 1.
 int Fail(const Error& error);
 

@@ -63,11 +63,30 @@ int main(int argc, char** argv) {
   client->add_flag("!--no-compare", client_options.compare,
                    "skip the raw-sender and boto3 baselines");
 
+  mem0::bench::StoreBenchOptions store_options;
+  auto* conversation = app.add_subcommand(
+      "conversation", "conversation store ops/s and requests per op; SQLite history figures");
+  conversation->add_option("--engine", store_options.engine)
+      ->check(CLI::IsMember({"sqlite", "dynamodb"}));
+  conversation->add_option("--endpoint-url", store_options.endpoint_url);
+  conversation->add_option("--region", store_options.region);
+  conversation->add_option("--table", store_options.conversation_table);
+  conversation->add_option("--seconds", store_options.seconds)->check(CLI::PositiveNumber);
+  conversation->add_option("--history-rows", store_options.history_rows)
+      ->check(CLI::Range(20000, 10000000));
+  auto* graph = app.add_subcommand("graph", "graph store requests per op and ops/s (DynamoDB)");
+  graph->add_option("--endpoint-url", store_options.endpoint_url)->required();
+  graph->add_option("--region", store_options.region);
+  graph->add_option("--table", store_options.graph_table);
+  graph->add_option("--seconds", store_options.seconds)->check(CLI::PositiveNumber);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   if (client->parsed()) return mem0::bench::RunClientBench(client_options);
+  if (conversation->parsed()) return mem0::bench::RunConversationBench(store_options);
+  if (graph->parsed()) return mem0::bench::RunGraphBench(store_options);
   return 2;
 }

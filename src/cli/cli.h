@@ -55,6 +55,7 @@ Result<std::string> ReadArgument(const std::string& value);
 void AddDdbCommand(CLI::App& app, Runner& runner);
 void AddConversationCommands(CLI::App& app, Runner& runner);
 void AddDemoCommand(CLI::App& app, Runner& runner);
+void AddGraphCommands(CLI::App& app, Runner& runner);
 void AddTablesCommand(CLI::App& app, Runner& runner);
 
 }  // namespace mem0::cli

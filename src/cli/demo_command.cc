@@ -5,16 +5,20 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <iostream>
 
 #include "cli/cli.h"
 #include "core/uuid.h"
 #include "mem0/conversation_store.h"
+#include "mem0/graph_store.h"
 #include "mem0/provisioning.h"
 
 namespace mem0::cli {
 
 Result<std::unique_ptr<ConversationStore>> OpenConversationStore(const GlobalOptions& options);
+Result<std::unique_ptr<GraphStore>> OpenGraphStore(const GlobalOptions& options);
 std::string CurrentIsoTime();
 
 namespace {
@@ -40,6 +44,59 @@ Status EnsureDynamoDbTables(Runner& runner) {
   Say("Tables: " + report.conversation.table_name +
       (report.conversation.created ? " (created)" : " (already there)") + ", " +
       report.graph.table_name + (report.graph.created ? " (created)" : " (already there)"));
+  return {};
+}
+
+Status GraphSection(const GlobalOptions& options, const std::string& alice,
+                    const std::string& run) {
+  Say("\n6. A memory graph: " + alice + "'s memories and how they relate");
+  MEM0_ASSIGN_OR_RETURN(auto graph, OpenGraphStore(options));
+  const std::string scope = "user:" + alice;
+  struct Memory {
+    const char* key;
+    const char* content;
+  };
+  const Memory memories[] = {{"lisbon", "Is travelling to Lisbon in May"},
+                             {"vegetarian", "Is vegetarian"},
+                             {"food-tour", "Booked a vegetarian food tour in Alfama on the 12th"},
+                             {"report", "Quarterly report due Friday"},
+                             {"deadline", "Must finish work before the trip"}};
+  std::map<std::string, std::string> ids;
+  for (const auto& m : memories) {
+    MEM0_ASSIGN_OR_RETURN(ids[m.key], graph->CreateMemoryNode(
+                                          m.content, R"({"source":"demo"})",
+                                          std::string(m.key) + "-" + run, scope));
+    Say("   node " + ids[m.key] + ": " + m.content);
+  }
+  struct Link {
+    const char* from;
+    const char* to;
+    const char* type;
+  };
+  const Link links[] = {{"food-tour", "lisbon", "PART_OF"},
+                        {"food-tour", "vegetarian", "BECAUSE_OF"},
+                        {"deadline", "lisbon", "BEFORE"},
+                        {"report", "deadline", "PART_OF"}};
+  for (const auto& l : links) {
+    MEM0_RETURN_IF_ERROR(graph->CreateRelationship(ids[l.from], ids[l.to], l.type,
+                                                   R"({"confidence":0.9})"));
+    Say("   " + ids[l.from] + " -[" + l.type + "]-> " + ids[l.to]);
+  }
+  Say("   related to " + ids["lisbon"] + ":");
+  MEM0_ASSIGN_OR_RETURN(auto related,
+                        graph->GetRelatedMemories(ids["lisbon"], {{}, Direction::kBoth, 10, scope}));
+  for (const auto& r : related) {
+    Say("     " + r.direction + " " + r.relationship + ": " + r.content);
+  }
+  MEM0_ASSIGN_OR_RETURN(auto two_hops,
+                        graph->Traverse(ids["report"], {2, Direction::kOutgoing, {}, scope}));
+  Say("   two hops out from " + ids["report"] + ": " + std::to_string(two_hops.nodes.size()) +
+      " memories, " + std::to_string(two_hops.edges.size()) + " relationships");
+  MEM0_ASSIGN_OR_RETURN(auto all, graph->ExportAll(scope));
+  const std::string dot_path =
+      (std::filesystem::temp_directory_path() / ("mem0-demo-" + run + ".dot")).string();
+  std::ofstream(dot_path) << SubgraphToDot(all);
+  Say("   Graphviz export: " + dot_path + " (render: dot -Tpng " + dot_path + " -o graph.png)");
   return {};
 }
 
@@ -137,6 +194,8 @@ Status RunDemo(Runner& runner) {
   Say("   saved 12, the last 3: " + last);
   MEM0_ASSIGN_OR_RETURN(std::string kept, store->GetLastMessages(scope, 100));
   Say("   kept: " + std::to_string(Json::parse(kept).size()) + " messages");
+
+  MEM0_RETURN_IF_ERROR(GraphSection(options, alice, run));
 
   Say("\nDone. Try: mem0 conversation list --user " + alice +
       (options.engine == "sqlite" ? " --db " + options.db : " --engine dynamodb"));

@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
   mem0::cli::Runner runner(options);
   mem0::cli::AddDemoCommand(app, runner);
   mem0::cli::AddConversationCommands(app, runner);
+  mem0::cli::AddGraphCommands(app, runner);
   mem0::cli::AddDdbCommand(app, runner);
   mem0::cli::AddTablesCommand(app, runner);
 

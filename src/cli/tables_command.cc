@@ -108,7 +108,8 @@ Result<TablesConfig> ToConfig(const GlobalOptions& options, const TableFlags& fl
   }
   config.read_capacity = flags.read_capacity;
   config.write_capacity = flags.write_capacity;
-  config.gsi_read_capacity = flags.gsi_read_capacity > 0 ? flags.gsi_read_capacity : flags.read_capacity;
+  config.gsi_read_capacity =
+      flags.gsi_read_capacity > 0 ? flags.gsi_read_capacity : flags.read_capacity;
   config.gsi_write_capacity =
       flags.gsi_write_capacity > 0 ? flags.gsi_write_capacity : flags.write_capacity;
   config.sse_kms_key = flags.sse_kms_key;
@@ -129,9 +130,12 @@ Result<TablesConfig> ToConfig(const GlobalOptions& options, const TableFlags& fl
 
 const char* TypeLetter(dynamodb::ScalarType type) {
   switch (type) {
-    case dynamodb::ScalarType::kS: return "S";
-    case dynamodb::ScalarType::kN: return "N";
-    case dynamodb::ScalarType::kB: return "B";
+    case dynamodb::ScalarType::kS:
+      return "S";
+    case dynamodb::ScalarType::kN:
+      return "N";
+    case dynamodb::ScalarType::kB:
+      return "B";
   }
   return "S";
 }
@@ -164,7 +168,8 @@ Json DescriptionJson(const dynamodb::TableDescription& d) {
           {"global_secondary_indexes", indexes},
           {"billing_mode", d.billing_mode},
           {"throughput", ThroughputJson(d.throughput)},
-          {"sse", {{"status", d.sse_status}, {"type", d.sse_type}, {"kms_key_arn", d.kms_master_key_arn}}},
+          {"sse",
+           {{"status", d.sse_status}, {"type", d.sse_type}, {"kms_key_arn", d.kms_master_key_arn}}},
           {"table_class", d.table_class},
           {"deletion_protection", d.deletion_protection},
           {"item_count", d.item_count}};
@@ -292,9 +297,10 @@ Result<std::string> ReadScript(const std::string& path) {
 }  // namespace
 
 void AddTablesCommand(CLI::App& app, Runner& runner) {
-  auto* tables = app.add_subcommand(
-      "tables", "create, check and delete mem0's DynamoDB tables, or print them as "
-                "CloudFormation, ddbsh or an IAM policy");
+  auto* tables =
+      app.add_subcommand("tables",
+                         "create, check and delete mem0's DynamoDB tables, or print them as "
+                         "CloudFormation, ddbsh or an IAM policy");
   tables->require_subcommand(1);
   // Generators print their document as text unless --output is given.
   const CLI::Option* output_option = app.get_option_no_throw("--output");
@@ -458,14 +464,16 @@ void AddTablesCommand(CLI::App& app, Runner& runner) {
         [](const Json& out) {
           std::string text;
           for (const auto& s : out["statements"]) {
-            text += s["statement"].get<std::string>() + ": " + s["outcome"].get<std::string>() + "\n";
+            text +=
+                s["statement"].get<std::string>() + ": " + s["outcome"].get<std::string>() + "\n";
           }
           return text;
         });
   }
   {
     auto* iam = tables->add_subcommand(
-        "iam-policy", "print a least-privilege IAM policy for the tables (actions the client sends)");
+        "iam-policy",
+        "print a least-privilege IAM policy for the tables (actions the client sends)");
     auto options = std::make_shared<IamPolicyOptions>();
     auto flags = std::make_shared<TableFlags>();
     auto policy = std::make_shared<std::string>();

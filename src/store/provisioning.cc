@@ -23,6 +23,10 @@ using dynamodb::TableDescription;
 using Json = nlohmann::ordered_json;
 
 constexpr const char* kProvisioned = "PROVISIONED";
+// The conversation store keeps a user's oversized conversations in the
+// partition "mem0#parts#<user_id>" (see dynamodb_conversation_store.cc); a
+// tenant-scoped caller needs it besides "<user_id>".
+constexpr const char* kTenantPartsPrefix = "mem0#parts#";
 constexpr const char* kPayPerRequest = "PAY_PER_REQUEST";
 
 Error InvalidArgument(std::string message) {
@@ -47,9 +51,12 @@ std::string Join(const std::vector<std::string>& parts, std::string_view separat
 
 const char* TypeLetter(ScalarType type) {
   switch (type) {
-    case ScalarType::kS: return "S";
-    case ScalarType::kN: return "N";
-    case ScalarType::kB: return "B";
+    case ScalarType::kS:
+      return "S";
+    case ScalarType::kN:
+      return "N";
+    case ScalarType::kB:
+      return "B";
   }
   return "S";
 }
@@ -67,9 +74,12 @@ SseKind SseKindOf(const std::string& kms_key) {
 
 std::string SseText(const std::string& kms_key) {
   switch (SseKindOf(kms_key)) {
-    case SseKind::kAwsOwned: return "AWS owned key";
-    case SseKind::kAwsManaged: return "AWS managed key (aws/dynamodb)";
-    case SseKind::kCustomerKey: return "KMS key " + kms_key;
+    case SseKind::kAwsOwned:
+      return "AWS owned key";
+    case SseKind::kAwsManaged:
+      return "AWS managed key (aws/dynamodb)";
+    case SseKind::kCustomerKey:
+      return "KMS key " + kms_key;
   }
   return {};
 }
@@ -100,9 +110,7 @@ Status ValidateTableNames(const TablesConfig& config) {
 // ---------------------------------------------------------------------------
 // Comparison of a live table with its CreateTableRequest
 
-std::string KeyText(const KeyElement& key) {
-  return key.name + " (" + TypeLetter(key.type) + ")";
-}
+std::string KeyText(const KeyElement& key) { return key.name + " (" + TypeLetter(key.type) + ")"; }
 std::string OptionalKeyText(const std::optional<KeyElement>& key) {
   return key ? KeyText(*key) : "none";
 }
@@ -143,7 +151,8 @@ bool SseMatches(const std::string& kms_key, const TableDescription& table,
                 std::vector<std::string>& unverified) {
   const bool live_kms = LiveSseText(table) != "AWS owned key";
   switch (SseKindOf(kms_key)) {
-    case SseKind::kAwsOwned: return !live_kms;
+    case SseKind::kAwsOwned:
+      return !live_kms;
     case SseKind::kAwsManaged:
       if (live_kms) {
         unverified.push_back(table.table_name +
@@ -186,9 +195,9 @@ void CompareTable(const CreateTableRequest& expected, const TableDescription& ac
   const bool provisioned = expected.billing_mode == kProvisioned;
   for (const auto& want : expected.global_secondary_indexes) {
     const std::string setting = "index " + want.name;
-    auto found = std::find_if(actual.global_secondary_indexes.begin(),
-                              actual.global_secondary_indexes.end(),
-                              [&](const GlobalSecondaryIndex& g) { return g.name == want.name; });
+    auto found =
+        std::find_if(actual.global_secondary_indexes.begin(), actual.global_secondary_indexes.end(),
+                     [&](const GlobalSecondaryIndex& g) { return g.name == want.name; });
     if (found == actual.global_secondary_indexes.end()) {
       add(setting, IndexText(want), "missing", true);
       continue;
@@ -372,9 +381,10 @@ void EmitYamlMap(const Json& map, int indent, bool first_inline, std::string& ou
       out += "\n";
       EmitYamlNode(value, indent + 2, out);
     } else {
-      out += " " + (value.is_object() ? std::string("{}")
-                    : value.is_array() ? std::string("[]")
-                                       : YamlScalar(value)) +
+      out += " " +
+             (value.is_object()  ? std::string("{}")
+              : value.is_array() ? std::string("[]")
+                                 : YamlScalar(value)) +
              "\n";
     }
   }
@@ -394,9 +404,10 @@ void EmitYamlNode(const Json& node, int indent, std::string& out) {
       out += "\n";
       EmitYamlNode(item, indent + 2, out);
     } else {
-      out += " " + (item.is_object() ? std::string("{}")
-                    : item.is_array() ? std::string("[]")
-                                      : YamlScalar(item)) +
+      out += " " +
+             (item.is_object()  ? std::string("{}")
+              : item.is_array() ? std::string("[]")
+                                : YamlScalar(item)) +
              "\n";
     }
   }
@@ -441,14 +452,14 @@ Json CfnTableResource(const TableSpec& spec, const TablesConfig& config,
   Json properties;
   properties["TableName"] = Ref(name_parameter);
   properties["BillingMode"] = Ref("BillingMode");
-  properties["ProvisionedThroughput"] =
-      If("Provisioned",
-         Json{{"ReadCapacityUnits", Ref("ReadCapacityUnits")},
-              {"WriteCapacityUnits", Ref("WriteCapacityUnits")}},
-         NoValue());
+  properties["ProvisionedThroughput"] = If("Provisioned",
+                                           Json{{"ReadCapacityUnits", Ref("ReadCapacityUnits")},
+                                                {"WriteCapacityUnits", Ref("WriteCapacityUnits")}},
+                                           NoValue());
   Json definitions = Json::array();
   for (const auto& key : KeyAttributes(request)) {
-    definitions.push_back(Json{{"AttributeName", key.name}, {"AttributeType", TypeLetter(key.type)}});
+    definitions.push_back(
+        Json{{"AttributeName", key.name}, {"AttributeType", TypeLetter(key.type)}});
   }
   properties["AttributeDefinitions"] = std::move(definitions);
   properties["KeySchema"] = CfnKeySchema(request.hash_key, request.range_key);
@@ -459,11 +470,10 @@ Json CfnTableResource(const TableSpec& spec, const TablesConfig& config,
           {"IndexName", gsi.name},
           {"KeySchema", CfnKeySchema(gsi.hash_key, gsi.range_key)},
           {"Projection", Json{{"ProjectionType", gsi.projection_type}}},
-          {"ProvisionedThroughput",
-           If("Provisioned",
-              Json{{"ReadCapacityUnits", Ref("GsiReadCapacityUnits")},
-                   {"WriteCapacityUnits", Ref("GsiWriteCapacityUnits")}},
-              NoValue())}});
+          {"ProvisionedThroughput", If("Provisioned",
+                                       Json{{"ReadCapacityUnits", Ref("GsiReadCapacityUnits")},
+                                            {"WriteCapacityUnits", Ref("GsiWriteCapacityUnits")}},
+                                       NoValue())}});
     }
     properties["GlobalSecondaryIndexes"] = std::move(indexes);
   }
@@ -475,8 +485,7 @@ Json CfnTableResource(const TableSpec& spec, const TablesConfig& config,
          Json{{"SSEEnabled", false}});
   if (spec.is_conversation) {
     properties["TimeToLiveSpecification"] =
-        If("TtlOn", Json{{"AttributeName", Ref("TtlAttributeName")}, {"Enabled", true}},
-           NoValue());
+        If("TtlOn", Json{{"AttributeName", Ref("TtlAttributeName")}, {"Enabled", true}}, NoValue());
   }
   properties["PointInTimeRecoverySpecification"] =
       Json{{"PointInTimeRecoveryEnabled", config.point_in_time_recovery}};
@@ -484,7 +493,8 @@ Json CfnTableResource(const TableSpec& spec, const TablesConfig& config,
   if (!config.table_class.empty()) properties["TableClass"] = config.table_class;
   if (!config.tags.empty()) {
     Json tags = Json::array();
-    for (const auto& [key, value] : config.tags) tags.push_back(Json{{"Key", key}, {"Value", value}});
+    for (const auto& [key, value] : config.tags)
+      tags.push_back(Json{{"Key", key}, {"Value", value}});
     properties["Tags"] = std::move(tags);
   }
   // Retain: deleting the stack must not delete conversation history.
@@ -511,11 +521,10 @@ Result<Json> CloudFormationDocument(const TablesConfig& config) {
            {"Default", config.conversation_table},
            {"AllowedPattern", name_pattern},
            {"Description", "Conversation table (user_id HASH, conversation_id RANGE)"}};
-  parameters["GraphTableName"] = Json{
-      {"Type", "String"},
-      {"Default", config.graph_table},
-      {"AllowedPattern", name_pattern},
-      {"Description", "Graph table (node_id HASH, edge_id RANGE)"}};
+  parameters["GraphTableName"] = Json{{"Type", "String"},
+                                      {"Default", config.graph_table},
+                                      {"AllowedPattern", name_pattern},
+                                      {"Description", "Graph table (node_id HASH, edge_id RANGE)"}};
   parameters["TtlEnabled"] = Json{{"Type", "String"},
                                   {"Default", config.ttl_enabled ? "true" : "false"},
                                   {"AllowedValues", Json::array({"true", "false"})},
@@ -530,10 +539,9 @@ Result<Json> CloudFormationDocument(const TablesConfig& config) {
       {"Description",
        "Encryption at rest: empty for the AWS owned key, aws/dynamodb for the AWS managed key, "
        "or a customer managed KMS key ARN"}};
-  parameters["BillingMode"] =
-      Json{{"Type", "String"},
-           {"Default", config.billing_mode},
-           {"AllowedValues", Json::array({kPayPerRequest, kProvisioned})}};
+  parameters["BillingMode"] = Json{{"Type", "String"},
+                                   {"Default", config.billing_mode},
+                                   {"AllowedValues", Json::array({kPayPerRequest, kProvisioned})}};
   parameters["ReadCapacityUnits"] = CapacityParameter("Table read capacity", config.read_capacity);
   parameters["WriteCapacityUnits"] =
       CapacityParameter("Table write capacity", config.write_capacity);
@@ -547,7 +555,9 @@ Result<Json> CloudFormationDocument(const TablesConfig& config) {
   auto equals = [](Json a, Json b) {
     return Json{{"Fn::Equals", Json::array({std::move(a), std::move(b)})}};
   };
-  auto negate = [](Json condition) { return Json{{"Fn::Not", Json::array({std::move(condition)})}}; };
+  auto negate = [](Json condition) {
+    return Json{{"Fn::Not", Json::array({std::move(condition)})}};
+  };
   Json conditions;
   conditions["TtlOn"] = equals(Ref("TtlEnabled"), "true");
   conditions["UseKms"] = negate(equals(Ref("KmsKey"), ""));
@@ -566,9 +576,8 @@ Result<Json> CloudFormationDocument(const TablesConfig& config) {
     return Json{{"Description", description}, {"Value", std::move(value)}};
   };
   outputs["ConversationTableName"] = output("Conversation table name", Ref("ConversationTable"));
-  outputs["ConversationTableArn"] =
-      output("Conversation table ARN",
-             Json{{"Fn::GetAtt", Json::array({"ConversationTable", "Arn"})}});
+  outputs["ConversationTableArn"] = output(
+      "Conversation table ARN", Json{{"Fn::GetAtt", Json::array({"ConversationTable", "Arn"})}});
   outputs["GraphTableName"] = output("Graph table name", Ref("GraphTable"));
   outputs["GraphTableArn"] =
       output("Graph table ARN", Json{{"Fn::GetAtt", Json::array({"GraphTable", "Arn"})}});
@@ -589,27 +598,22 @@ Result<Json> CloudFormationDocument(const TablesConfig& config) {
 // ddbsh's reserved words (its parser/keywords.cpp); they cannot be unquoted
 // identifiers.
 const std::set<std::string>& DdbshKeywords() {
+  // clang-format off
   static const std::set<std::string> kKeywords = {
-      "access",  "add",       "aes256",     "all",         "alter",      "and",
-      "as",      "attribute_exists", "attribute_not_exists", "attribute_type", "backup",
-      "backups", "begin",     "begins_with", "between",    "billing",    "binary",
-      "both",    "brief",     "called",     "capacity",    "check",      "class",
-      "commit",  "connect",   "consistent", "consumed",    "contains",   "create",
-      "delete",  "deletion",  "demand",     "describe",    "disabled",   "drop",
-      "enabled", "end",       "endpoint",   "exists",      "explain",    "false",
-      "from",    "global",    "gsi",        "hash",        "help",       "if",
-      "image",   "images",    "in",         "include",     "index",      "indexes",
-      "infrequent", "insert", "into",       "is",          "key",        "keyid",
-      "keys",    "kms",       "like",       "limit",       "limits",     "lsi",
-      "mode",    "new",       "not",        "nowait",      "null",       "number",
-      "numeric", "old",       "on",         "only",        "or",         "pitr",
-      "primary", "projecting", "protection", "provisioned", "quit",      "range",
-      "ratelimit", "rcu",     "remove",     "replace",     "replica",    "restore",
-      "return",  "rollback",  "select",     "set",         "show",       "size",
-      "sse",     "standard",  "stream",     "string",      "table",      "tables",
-      "tags",    "to",        "total",      "true",        "ttl",        "update",
-      "updated", "upsert",    "values",     "version",     "wcu",        "where",
-      "with"};
+      "access", "add", "aes256", "all", "alter", "and", "as", "attribute_exists",
+      "attribute_not_exists", "attribute_type", "backup", "backups", "begin", "begins_with",
+      "between", "billing", "binary", "both", "brief", "called", "capacity", "check", "class",
+      "commit", "connect", "consistent", "consumed", "contains", "create", "delete", "deletion",
+      "demand", "describe", "disabled", "drop", "enabled", "end", "endpoint", "exists",
+      "explain", "false", "from", "global", "gsi", "hash", "help", "if", "image", "images", "in",
+      "include", "index", "indexes", "infrequent", "insert", "into", "is", "key", "keyid",
+      "keys", "kms", "like", "limit", "limits", "lsi", "mode", "new", "not", "nowait", "null",
+      "number", "numeric", "old", "on", "only", "or", "pitr", "primary", "projecting",
+      "protection", "provisioned", "quit", "range", "ratelimit", "rcu", "remove", "replace",
+      "replica", "restore", "return", "rollback", "select", "set", "show", "size", "sse",
+      "standard", "stream", "string", "table", "tables", "tags", "to", "total", "true", "ttl",
+      "update", "updated", "upsert", "values", "version", "wcu", "where", "with"};
+  // clang-format on
   return kKeywords;
 }
 
@@ -635,7 +639,8 @@ std::string DdbshQuoted(const std::string& s) {
 
 // A bare word when ddbsh's lexer reads it back as an identifier, else quoted.
 std::string DdbshName(const std::string& name) {
-  bool bare = !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_');
+  bool bare =
+      !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_');
   for (char c : name) bare = bare && IsDdbshWordChar(c);
   if (bare && !DdbshKeywords().count(Lower(name))) return name;
   return DdbshQuoted(name);
@@ -643,9 +648,12 @@ std::string DdbshName(const std::string& name) {
 
 const char* DdbshType(ScalarType type) {
   switch (type) {
-    case ScalarType::kS: return "string";
-    case ScalarType::kN: return "number";
-    case ScalarType::kB: return "binary";
+    case ScalarType::kS:
+      return "string";
+    case ScalarType::kN:
+      return "number";
+    case ScalarType::kB:
+      return "binary";
   }
   return "string";
 }
@@ -675,10 +683,12 @@ std::string DdbshCreateTable(const CreateTableRequest& request) {
   if (!request.global_secondary_indexes.empty()) {
     std::vector<std::string> indexes;
     for (const auto& gsi : request.global_secondary_indexes) {
-      std::string index = DdbshName(gsi.name) + " ON " + DdbshKeySchema(gsi.hash_key, gsi.range_key) +
-                          " PROJECTING " + (gsi.projection_type == "KEYS_ONLY" ? "KEYS ONLY" : "ALL");
+      std::string index = DdbshName(gsi.name) + " ON " +
+                          DdbshKeySchema(gsi.hash_key, gsi.range_key) + " PROJECTING " +
+                          (gsi.projection_type == "KEYS_ONLY" ? "KEYS ONLY" : "ALL");
       if (request.billing_mode == kProvisioned) {
-        index += " " + DdbshBilling(kProvisioned, gsi.throughput ? gsi.throughput : request.throughput);
+        index +=
+            " " + DdbshBilling(kProvisioned, gsi.throughput ? gsi.throughput : request.throughput);
       }
       indexes.push_back(std::move(index));
     }
@@ -796,10 +806,13 @@ class DdbshParser {
   }
   static std::string Describe(const Token& t) {
     switch (t.kind) {
-      case Token::Kind::kEnd: return "end of input";
-      case Token::Kind::kString: return "\"" + t.text + "\"";
+      case Token::Kind::kEnd:
+        return "end of input";
+      case Token::Kind::kString:
+        return "\"" + t.text + "\"";
       case Token::Kind::kWord:
-      case Token::Kind::kPunct: return "'" + t.text + "'";
+      case Token::Kind::kPunct:
+        return "'" + t.text + "'";
     }
     return {};
   }
@@ -836,8 +849,9 @@ class DdbshParser {
     }
     if (t.kind == Token::Kind::kWord) {
       if (DdbshKeywords().count(Lower(t.text))) {
-        return InvalidArgument("line " + std::to_string(t.line) + ": expected " + what + ", found '" +
-                               t.text + "', a ddbsh keyword (double-quote it to use it as a name)");
+        return InvalidArgument("line " + std::to_string(t.line) + ": expected " + what +
+                               ", found '" + t.text +
+                               "', a ddbsh keyword (double-quote it to use it as a name)");
       }
       if (std::all_of(t.text.begin(), t.text.end(),
                       [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
@@ -895,8 +909,9 @@ class DdbshParser {
         statement.kind = DdbshStatement::Kind::kSetPitr;
         MEM0_RETURN_IF_ERROR(ExpectKeyword("ENABLED"));
       } else {
-        return Unexpected("TTL ( attribute ) or PITR ENABLED (the only ALTER TABLE forms "
-                          "apply-ddbsh runs)");
+        return Unexpected(
+            "TTL ( attribute ) or PITR ENABLED (the only ALTER TABLE forms "
+            "apply-ddbsh runs)");
       }
     } else {
       return InvalidArgument(
@@ -939,7 +954,8 @@ class DdbshParser {
   }
 
   // BILLING MODE ON DEMAND | BILLING MODE PROVISIONED ( n RCU, n WCU )
-  Status ParseBilling(std::string& mode, std::optional<dynamodb::ProvisionedThroughput>& throughput) {
+  Status ParseBilling(std::string& mode,
+                      std::optional<dynamodb::ProvisionedThroughput>& throughput) {
     MEM0_RETURN_IF_ERROR(ExpectKeyword("BILLING"));
     MEM0_RETURN_IF_ERROR(ExpectKeyword("MODE"));
     if (AcceptKeyword("ON")) {
@@ -1118,7 +1134,8 @@ IamMapping IamMappingFor(Operation op) {
     // Transactions are authorized per item by the underlying actions; a
     // ConditionCheck needs its own permission.
     case Operation::kTransactWriteItems:
-      return {{"PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"}, IamScope::kItem, false};
+      return {
+          {"PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"}, IamScope::kItem, false};
     case Operation::kTransactGetItems:
       return {{"GetItem"}, IamScope::kItem, false};
     // Account-level (Resource "*"), and no mem0 code path lists tables.
@@ -1211,11 +1228,15 @@ dynamodb::CreateTableRequest ConversationTableRequest(const TablesConfig& config
   request.range_key = KeyElement{"conversation_id", ScalarType::kS};
   request.billing_mode = config.billing_mode;
   if (IsProvisioned(config)) {
-    request.throughput = dynamodb::ProvisionedThroughput{config.read_capacity, config.write_capacity};
+    request.throughput =
+        dynamodb::ProvisionedThroughput{config.read_capacity, config.write_capacity};
   }
   switch (SseKindOf(config.sse_kms_key)) {
-    case SseKind::kAwsOwned: break;  // DynamoDB's default: send nothing
-    case SseKind::kAwsManaged: request.sse = dynamodb::SseSpecification{true, ""}; break;
+    case SseKind::kAwsOwned:
+      break;  // DynamoDB's default: send nothing
+    case SseKind::kAwsManaged:
+      request.sse = dynamodb::SseSpecification{true, ""};
+      break;
     case SseKind::kCustomerKey:
       request.sse = dynamodb::SseSpecification{true, config.sse_kms_key};
       break;
@@ -1327,10 +1348,13 @@ Result<ProvisioningReport> CreateDynamoDbTables(dynamodb::Client& client,
       return WithContext(created.error(), "creating " + specs[i].request.table_name);
     }
   }
-  for (size_t i = 0; i < specs.size(); ++i) {
-    MEM0_ASSIGN_OR_RETURN(outcomes[i]->description,
-                          client.WaitUntilActive(outcomes[i]->table_name, config.wait_timeout));
-    outcomes[i]->table_arn = outcomes[i]->description.table_arn;
+  for (TableOutcome* outcome : outcomes) {
+    auto active = client.WaitUntilActive(outcome->table_name, config.wait_timeout);
+    if (!active.ok()) {
+      return WithContext(std::move(active).error(), "waiting for " + outcome->table_name);
+    }
+    outcome->description = std::move(active).value();
+    outcome->table_arn = outcome->description.table_arn;
   }
 
   if (config.ttl_enabled) {
@@ -1345,8 +1369,8 @@ Result<ProvisioningReport> CreateDynamoDbTables(dynamodb::Client& client,
     if (!TtlOn(ttl)) {
       auto enabled = client.UpdateTimeToLive(table, config.ttl_attribute, true);
       if (!enabled.ok()) {
-        return WithContext(enabled.error(),
-                           "enabling TTL on " + table + " (attribute " + config.ttl_attribute + ")");
+        return WithContext(enabled.error(), "enabling TTL on " + table + " (attribute " +
+                                                config.ttl_attribute + ")");
       }
       report.conversation.ttl_enabled = true;
     }
@@ -1480,10 +1504,14 @@ Result<std::string> DdbshSchema(const TablesConfig& config) {
 std::string DdbshStatement::ToString() const {
   std::string text = "line " + std::to_string(line) + ": ";
   switch (kind) {
-    case Kind::kDropTable: return text + "DROP TABLE " + table;
-    case Kind::kCreateTable: return text + "CREATE TABLE " + table;
-    case Kind::kSetTtl: return text + "ALTER TABLE " + table + " SET TTL (" + ttl_attribute + ")";
-    case Kind::kSetPitr: return text + "ALTER TABLE " + table + " SET PITR ENABLED";
+    case Kind::kDropTable:
+      return text + "DROP TABLE " + table;
+    case Kind::kCreateTable:
+      return text + "CREATE TABLE " + table;
+    case Kind::kSetTtl:
+      return text + "ALTER TABLE " + table + " SET TTL (" + ttl_attribute + ")";
+    case Kind::kSetPitr:
+      return text + "ALTER TABLE " + table + " SET PITR ENABLED";
   }
   return text;
 }
@@ -1571,7 +1599,8 @@ std::vector<std::string> RequiredIamActions() {
 
 Result<std::string> IamPolicyJson(const TablesConfig& config, const IamPolicyOptions& options) {
   MEM0_RETURN_IF_ERROR(ValidateTablesConfig(config));
-  if (options.account_id.empty()) return InvalidArgument("the account id must not be empty (use *)");
+  if (options.account_id.empty())
+    return InvalidArgument("the account id must not be empty (use *)");
   const std::string region =
       !options.region.empty() ? options.region : (config.region.empty() ? "*" : config.region);
   const std::string prefix =
@@ -1594,18 +1623,20 @@ Result<std::string> IamPolicyJson(const TablesConfig& config, const IamPolicyOpt
         {"Resource", Json::array({conversation_arn})},
         {"Condition",
          Json{{"ForAllValues:StringEquals",
-               Json{{"dynamodb:LeadingKeys", Json::array({options.tenant_variable})}}}}}});
+               Json{{"dynamodb:LeadingKeys",
+                     Json::array({options.tenant_variable, std::string(kTenantPartsPrefix) +
+                                                               options.tenant_variable})}}}}}});
   } else {
-    statements.push_back(
-        Json{{"Sid", "Mem0TableAdministration"},
-             {"Effect", "Allow"},
-             {"Action", ActionsWhere([](const IamMapping& m) { return m.scope == IamScope::kTable; })},
-             {"Resource", tables}});
-    statements.push_back(
-        Json{{"Sid", "Mem0ItemAccess"},
-             {"Effect", "Allow"},
-             {"Action", ActionsWhere([](const IamMapping& m) { return m.scope == IamScope::kItem; })},
-             {"Resource", tables}});
+    statements.push_back(Json{
+        {"Sid", "Mem0TableAdministration"},
+        {"Effect", "Allow"},
+        {"Action", ActionsWhere([](const IamMapping& m) { return m.scope == IamScope::kTable; })},
+        {"Resource", tables}});
+    statements.push_back(Json{
+        {"Sid", "Mem0ItemAccess"},
+        {"Effect", "Allow"},
+        {"Action", ActionsWhere([](const IamMapping& m) { return m.scope == IamScope::kItem; })},
+        {"Resource", tables}});
     if (config.gsi_enabled) {
       statements.push_back(
           Json{{"Sid", "Mem0GraphIndexQueries"},

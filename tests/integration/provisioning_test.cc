@@ -10,7 +10,10 @@
 //   table class          accepted and ignored (no TableClassSummary)
 //   tags                 accepted on CreateTable; cannot be read back
 //   point-in-time rec.   Update/DescribeContinuousBackups: UnknownOperationException
+#include "mem0/provisioning.h"
+
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -19,9 +22,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-#include <unistd.h>
 
-#include "mem0/provisioning.h"
+#include "mem0/conversation_store.h"
 #include "support/test_env.h"
 
 namespace mem0 {
@@ -97,11 +99,18 @@ Json Shape(Client& client, const std::string& table) {
   auto raw = client.Invoke("DescribeTable", Json{{"TableName", table}}.dump());
   if (!raw.ok()) return Json{{"error", raw.error().ToString()}};
   Json described = Json::parse(*raw)["Table"];
-  static const std::set<std::string> kVolatile = {
-      "TableName",        "TableArn",          "TableId",
-      "CreationDateTime", "ItemCount",         "TableSizeBytes",
-      "IndexArn",         "IndexSizeBytes",    "LastIncreaseDateTime",
-      "LastDecreaseDateTime", "NumberOfDecreasesToday", "LastUpdateToPayPerRequestDateTime"};
+  static const std::set<std::string> kVolatile = {"TableName",
+                                                  "TableArn",
+                                                  "TableId",
+                                                  "CreationDateTime",
+                                                  "ItemCount",
+                                                  "TableSizeBytes",
+                                                  "IndexArn",
+                                                  "IndexSizeBytes",
+                                                  "LastIncreaseDateTime",
+                                                  "LastDecreaseDateTime",
+                                                  "NumberOfDecreasesToday",
+                                                  "LastUpdateToPayPerRequestDateTime"};
   std::function<void(Json&)> strip = [&](Json& node) {
     if (node.is_object()) {
       for (const auto& key : kVolatile) node.erase(key);
@@ -123,8 +132,9 @@ Json Shape(Client& client, const std::string& table) {
               described["GlobalSecondaryIndexes"].end(), by("IndexName"));
   }
   auto ttl = client.DescribeTimeToLive(table);
-  described["TimeToLive"] = ttl.ok() ? Json{{"status", ttl->status}, {"attribute", ttl->attribute_name}}
-                                     : Json(ttl.error().ToString());
+  described["TimeToLive"] = ttl.ok()
+                                ? Json{{"status", ttl->status}, {"attribute", ttl->attribute_name}}
+                                : Json(ttl.error().ToString());
   return described;
 }
 
@@ -273,8 +283,8 @@ TEST_F(ProvisioningTest, CreatesProvisionedTablesWithTableAndIndexCapacities) {
   other.write_capacity = 9;
   auto drift = CheckDynamoDbTables(*client_, other);
   ASSERT_TRUE(drift.ok());
-  EXPECT_TRUE(HasDrift(*drift, config_.graph_table, "throughput", "3 RCU, 9 WCU", "3 RCU, 4 WCU",
-                       false))
+  EXPECT_TRUE(
+      HasDrift(*drift, config_.graph_table, "throughput", "3 RCU, 9 WCU", "3 RCU, 4 WCU", false))
       << DriftList(*drift);
   EXPECT_EQ(drift->drift.size(), 2u) << DriftList(*drift);  // both tables, not the index
   other = config_;
@@ -377,8 +387,8 @@ TEST_F(ProvisioningTest, ReportsWrongKeyTypesAsAConflict) {
 
   auto drift = CheckDynamoDbTables(*client_, config_);
   ASSERT_TRUE(drift.ok());
-  EXPECT_TRUE(HasDrift(*drift, config_.conversation_table, "hash key", "user_id (S)",
-                       "user_id (N)", true))
+  EXPECT_TRUE(
+      HasDrift(*drift, config_.conversation_table, "hash key", "user_id (S)", "user_id (N)", true))
       << DriftList(*drift);
 
   auto created = CreateDynamoDbTables(*client_, config_);
@@ -430,13 +440,14 @@ TEST_F(ProvisioningTest, DynamoDbLocalHonoursDeletionProtectionButIgnoresSseAndT
     EXPECT_TRUE(HasDrift(remaining, table, "encryption", "AWS managed key (aws/dynamodb)",
                          "AWS owned key", false))
         << DriftList(remaining);
-    EXPECT_TRUE(HasDrift(remaining, table, "table class", "STANDARD_INFREQUENT_ACCESS", "STANDARD",
-                         false))
+    EXPECT_TRUE(
+        HasDrift(remaining, table, "table class", "STANDARD_INFREQUENT_ACCESS", "STANDARD", false))
         << DriftList(remaining);
   }
   EXPECT_EQ(remaining.drift.size(), 4u) << DriftList(remaining);
-  EXPECT_TRUE(std::any_of(remaining.unverified.begin(), remaining.unverified.end(),
-                          [](const std::string& s) { return s.find("tags") != std::string::npos; }));
+  EXPECT_TRUE(
+      std::any_of(remaining.unverified.begin(), remaining.unverified.end(),
+                  [](const std::string& s) { return s.find("tags") != std::string::npos; }));
 
   auto deleted = DeleteDynamoDbTables(*client_, config_);
   ASSERT_FALSE(deleted.ok());
@@ -447,7 +458,8 @@ TEST_F(ProvisioningTest, DynamoDbLocalHonoursDeletionProtectionButIgnoresSseAndT
 }
 
 TEST_F(ProvisioningTest, DynamoDbLocalIgnoresACustomerKey) {
-  config_.sse_kms_key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  config_.sse_kms_key =
+      "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
   auto report = CreateDynamoDbTables(*client_, config_);
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   EXPECT_TRUE(HasDrift(report->remaining, config_.conversation_table, "encryption",
@@ -498,7 +510,9 @@ TEST_F(ProvisioningTest, RejectsInvalidConfigurationsBeforeSendingAnything) {
       }),
       invalid([](TablesConfig& c) { c.ttl_attribute = "user_id"; }),
       invalid([](TablesConfig& c) { c.table_class = "GLACIER"; }),
-      invalid([](TablesConfig& c) { c.tags = {{"aws:owner", "x"}}; }),
+      invalid([](TablesConfig& c) {
+        c.tags = {{"aws:owner", "x"}};
+      }),
       invalid([](TablesConfig& c) { c.gsi_name = "x"; }),
   };
   client_->counters().Reset();
@@ -592,10 +606,11 @@ class CloudFormationDeployTest : public ProvisioningTest {
   void Deploy(const std::string& template_text, const TablesConfig& cfn_config,
               std::vector<std::string> params) {
     TempFile file(template_text);
-    std::vector<std::string> args = {"deploy", file.path(), "--endpoint-url",
-                                     testing::DynamoDbLocalEndpoint(), "--param",
-                                     "ConversationTableName=" + cfn_config.conversation_table,
-                                     "--param", "GraphTableName=" + cfn_config.graph_table};
+    std::vector<std::string> args = {
+        "deploy",         file.path(),
+        "--endpoint-url", testing::DynamoDbLocalEndpoint(),
+        "--param",        "ConversationTableName=" + cfn_config.conversation_table,
+        "--param",        "GraphTableName=" + cfn_config.graph_table};
     for (auto& p : params) {
       args.push_back("--param");
       args.push_back(std::move(p));
@@ -664,7 +679,7 @@ TEST(DdbshTest, SchemaFileParsesIntoTheCreateRequests) {
 TEST(DdbshTest, EveryOptionRoundTripsThroughTheParser) {
   TablesConfig config;
   config.conversation_table = "mem0.conversations";  // '.' needs quoting in ddbsh
-  config.graph_table = "graph";                       // not a keyword, stays bare
+  config.graph_table = "graph";                      // not a keyword, stays bare
   config.ttl_enabled = true;
   config.ttl_attribute = "ttl";  // a ddbsh keyword: must be quoted
   config.billing_mode = "PROVISIONED";
@@ -686,8 +701,8 @@ TEST(DdbshTest, EveryOptionRoundTripsThroughTheParser) {
   ASSERT_EQ(statements->size(), 7u);  // drop, create, ttl, pitr, drop, create, pitr
   for (const auto& statement : *statements) {
     if (statement.kind != DdbshStatement::Kind::kCreateTable) continue;
-    const auto expected = statement.table == "graph" ? GraphTableRequest(config)
-                                                     : ConversationTableRequest(config);
+    const auto expected =
+        statement.table == "graph" ? GraphTableRequest(config) : ConversationTableRequest(config);
     const auto& got = statement.create;
     EXPECT_EQ(got.table_name, expected.table_name);
     EXPECT_EQ(got.billing_mode, expected.billing_mode);
@@ -719,8 +734,7 @@ TEST(DdbshTest, RejectsAnythingOutsideTheSubsetNamingTheLine) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"DROP TABLE IF EXISTS abc;\n-- fine so far\nSELECT * FROM abc;",
        "line 3: unsupported statement starting with 'SELECT'"},
-      {"CREATE TABLE abc ( a string )\n  PRIMARY KEY ( a HASH );",
-       "line 2: expected BILLING MODE"},
+      {"CREATE TABLE abc ( a string )\n  PRIMARY KEY ( a HASH );", "line 2: expected BILLING MODE"},
       {"ALTER TABLE abc SET TTL DISABLED;", "line 1: expected '('"},
       {"ALTER TABLE abc SET STREAM ( KEYS ONLY );", "line 1: expected TTL ( attribute ) or PITR"},
       {"DROP TABLE table;", "line 1: expected a table name, found 'table', a ddbsh keyword"},
@@ -761,8 +775,9 @@ TEST_F(DdbshApplyTest, TheSchemaFileMakesTheSameTablesAsCreate) {
   ASSERT_TRUE(applied.ok()) << applied.error().ToString();
   std::vector<std::string> outcomes;
   for (const auto& o : *applied) outcomes.push_back(o.outcome);
-  EXPECT_EQ(outcomes, (std::vector<std::string>{"absent", "created", "ttl enabled on expiration_time",
-                                                "absent", "created"}));
+  EXPECT_EQ(outcomes,
+            (std::vector<std::string>{"absent", "created", "ttl enabled on expiration_time",
+                                      "absent", "created"}));
   ExpectSameTables(*client_, config_, from_script);
 
   // Running it again drops and recreates: still the same tables.
@@ -824,7 +839,8 @@ std::set<std::string> Actions(const Json& policy) {
 std::set<std::string> Resources(const Json& policy) {
   std::set<std::string> resources;
   for (const auto& statement : policy["Statement"]) {
-    for (const auto& resource : statement["Resource"]) resources.insert(resource.get<std::string>());
+    for (const auto& resource : statement["Resource"])
+      resources.insert(resource.get<std::string>());
   }
   return resources;
 }
@@ -833,6 +849,19 @@ TEST(IamPolicyTest, DeployFileIsTheGeneratedPolicy) {
   auto generated = IamPolicyJson(DeployConfig());
   ASSERT_TRUE(generated.ok());
   EXPECT_EQ(ReadFile(SourcePath("deploy/iam-policy.json")), *generated) << kRegenerate;
+}
+
+TEST(IamPolicyTest, SecurityDocShowsTheGeneratedPolicies) {
+  const std::string doc = ReadFile(SourcePath("docs/security.md"));
+  IamPolicyOptions tenant;
+  tenant.tenant_scoped = true;
+  for (const auto& options : {IamPolicyOptions{}, tenant}) {
+    auto policy = IamPolicyJson(TablesConfig{}, options);
+    ASSERT_TRUE(policy.ok());
+    EXPECT_NE(doc.find("```json\n" + *policy + "```"), std::string::npos)
+        << "docs/security.md is missing the current policy:\n"
+        << *policy;
+  }
 }
 
 TEST(IamPolicyTest, ActionsAreExactlyThoseDerivedFromTheClientsOperations) {
@@ -906,7 +935,8 @@ TEST(IamPolicyTest, TenantScopedLimitsCallersToTheirOwnConversationItems) {
   EXPECT_EQ(statement["Resource"], Json::array({"arn:aws:dynamodb:*:*:table/Mem0Conversations"}));
   EXPECT_EQ(statement["Condition"],
             (Json{{"ForAllValues:StringEquals",
-                   {{"dynamodb:LeadingKeys", Json::array({"${aws:userid}"})}}}}));
+                   {{"dynamodb:LeadingKeys",
+                     Json::array({"${aws:userid}", "mem0#parts#${aws:userid}"})}}}}));
   const auto actions = Actions(policy);
   // Scan has no partition key, so ForAllValues would not restrict it.
   EXPECT_FALSE(actions.count("dynamodb:Scan"));
@@ -917,6 +947,55 @@ TEST(IamPolicyTest, TenantScopedLimitsCallersToTheirOwnConversationItems) {
   EXPECT_TRUE(actions.count("dynamodb:ConditionCheckItem"));
 }
 
+// The tenant-scoped policy must allow every partition the conversation store
+// writes for one user, and nothing the store writes for another.
+TEST_F(ProvisioningTest, TenantPolicyCoversEveryPartitionTheStoreWritesForAUser) {
+  ASSERT_TRUE(CreateDynamoDbTables(*client_, config_).ok());
+  DynamoDBConversationConfig store_config;
+  store_config.table_name = config_.conversation_table;
+  store_config.client = std::shared_ptr<Client>(testing::MakeLocalClient());
+  auto store = MakeDynamoDbConversationStore(store_config);
+  ASSERT_TRUE(store.ok()) << store.error().ToString();
+  // Over the store's inline limit (350 KB), so it spills into overflow parts.
+  const Json big = Json::array({{{"role", "user"}, {"content", std::string(400 * 1024, 'x')}}});
+  ASSERT_TRUE((*store)->StoreConversation("alice", big.dump()).ok());
+  auto small = (*store)->StoreConversation("alice", R"([{"role":"user","content":"hi"}])");
+  ASSERT_TRUE(small.ok());
+  ASSERT_TRUE((*store)
+                  ->AppendMessages("alice", *small, R"([{"role":"assistant","content":"hello"}])")
+                  .ok());
+  ASSERT_TRUE((*store)->StoreConversation("bob", R"([{"role":"user","content":"yo"}])").ok());
+
+  IamPolicyOptions options;
+  options.tenant_scoped = true;
+  options.tenant_variable = "${aws:userid}";
+  const Json policy = Json::parse(*IamPolicyJson(config_, options));
+  auto allowed_for = [&](const std::string& user) {
+    std::set<std::string> allowed;
+    for (const auto& value :
+         policy["Statement"][0]["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"]) {
+      std::string key = value.get<std::string>();
+      key.replace(key.find(options.tenant_variable), options.tenant_variable.size(), user);
+      allowed.insert(key);
+    }
+    return allowed;
+  };
+  const auto alice = allowed_for("alice");
+  const auto bob = allowed_for("bob");
+
+  dynamodb::ScanRequest scan;
+  scan.table_name = config_.conversation_table;
+  auto items = client_->ScanAll(scan);
+  ASSERT_TRUE(items.ok()) << items.error().ToString();
+  std::set<std::string> partitions;
+  for (const auto& item : items->items) partitions.insert(*dynamodb::GetString(item, "user_id"));
+  EXPECT_EQ(partitions,
+            (std::set<std::string>{"alice", "mem0#parts#alice", "bob"}));  // overflow happened
+  for (const auto& partition : partitions) {
+    EXPECT_NE(alice.count(partition), bob.count(partition)) << partition;  // exactly one owner
+  }
+}
+
 // --- the CLI -------------------------------------------------------------------------
 
 class TablesCliTest : public ProvisioningTest {
@@ -924,9 +1003,9 @@ class TablesCliTest : public ProvisioningTest {
   // `mem0 --endpoint-url ... --conversation-table ... --graph-table ... tables ARGS`
   testing::CommandResult Tables(const std::vector<std::string>& args, const std::string& input = "",
                                 const std::vector<std::string>& globals = {}) {
-    std::vector<std::string> argv = {"--endpoint-url", testing::DynamoDbLocalEndpoint(),
+    std::vector<std::string> argv = {"--endpoint-url",       testing::DynamoDbLocalEndpoint(),
                                      "--conversation-table", config_.conversation_table,
-                                     "--graph-table", config_.graph_table};
+                                     "--graph-table",        config_.graph_table};
     argv.insert(argv.end(), globals.begin(), globals.end());
     argv.push_back("tables");
     argv.insert(argv.end(), args.begin(), args.end());

@@ -1,0 +1,219 @@
+// The DynamoDB conversation engine beyond conformance: the Python
+// reference layout both ways (boto3), writers in several processes, TTL
+// expiry by DynamoDB Local itself, requests per operation.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "mem0/conversation_store.h"
+#include "support/test_env.h"
+
+namespace mem0 {
+namespace {
+
+using dynamodb::AttributeValue;
+using nlohmann::json;
+
+class DynamoDbConversationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    client_ = std::shared_ptr<dynamodb::Client>(testing::MakeLocalClient().release());
+    table_ = testing::UniqueName("conv");
+    testing::CreateTestTable(*client_, table_, "user_id", "conversation_id");
+  }
+  void TearDown() override { (void)client_->DeleteTable(table_); }
+
+  std::unique_ptr<ConversationStore> Open(std::shared_ptr<Clock> clock = nullptr, int ttl_days = 0) {
+    DynamoDBConversationConfig config;
+    config.table_name = table_;
+    config.client = client_;
+    config.clock = clock;
+    config.ttl_enabled = ttl_days > 0;
+    if (ttl_days > 0) config.ttl_days = ttl_days;
+    auto store = MakeDynamoDbConversationStore(config);
+    EXPECT_TRUE(store.ok()) << store.error().ToString();
+    return std::move(store).value();
+  }
+
+  std::shared_ptr<dynamodb::Client> client_;
+  std::string table_;
+};
+
+// What the reference's get_conversations_for_user and get_conversation do.
+constexpr const char* kReferenceReader = R"PY(
+import boto3, json, sys
+from boto3.dynamodb.conditions import Key
+table = boto3.resource("dynamodb").Table(TABLE)
+items = table.query(KeyConditionExpression=Key("user_id").eq("alice"), ScanIndexForward=False)["Items"]
+out = []
+for item in items:  # the reference parses every item of the partition
+    out.append({"id": item["conversation_id"], "messages": json.loads(item["messages"]),
+                "metadata": json.loads(item["metadata"]), "timestamp": int(item["timestamp"])})
+print(json.dumps(out))
+)PY";
+
+TEST_F(DynamoDbConversationTest, TheReferenceReadsWhatWeWrite) {
+  auto store = Open();
+  auto first = store->StoreConversation("alice", R"([{"role":"user","content":"first"}])",
+                                        R"({"topic":"a"})");
+  auto second = store->StoreConversation("alice", R"([{"role":"user","content":"second"}])");
+  ASSERT_TRUE(first.ok() && second.ok());
+  // History and recent messages live in other partitions of the same table.
+  ASSERT_TRUE(store->AddHistory({"", "m1", std::nullopt, "x", "ADD", "2026-01-01T00:00:00Z"}).ok());
+  ASSERT_TRUE(store->SaveMessages("alice", R"([{"role":"user","content":"recent"}])").ok());
+  // A 1 MB conversation overflows into parts; its head still parses.
+  std::string big = json::array({{{"role", "user"}, {"content", std::string(1 << 20, 'x')}}}).dump();
+  auto large = store->StoreConversation("alice", big, R"({"size":"large"})");
+  ASSERT_TRUE(large.ok()) << large.error().ToString();
+
+  auto result = testing::RunPython("TABLE = '" + table_ + "'\n" + kReferenceReader);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  json listed = json::parse(result.out);
+  ASSERT_EQ(listed.size(), 3u);  // nothing but conversations in the user's partition
+  EXPECT_EQ(listed[0]["id"], *large);
+  EXPECT_EQ(listed[0]["metadata"], json({{"size", "large"}}));
+  EXPECT_EQ(listed[1]["id"], *second);
+  EXPECT_EQ(listed[2]["messages"][0]["content"], "first");
+  EXPECT_EQ(listed[2]["metadata"], json({{"topic", "a"}}));
+}
+
+TEST_F(DynamoDbConversationTest, WeReadWhatTheReferenceWrites) {
+  // The reference: id "<user>:<unix seconds>", plain put_item.
+  const std::string writer = R"PY(
+import boto3, json
+table = boto3.resource("dynamodb").Table(TABLE)
+for seconds, text in [(1700000000, "older"), (1700000100, "newer")]:
+    table.put_item(Item={"user_id": "bob", "conversation_id": f"bob:{seconds}",
+                         "messages": json.dumps([{"role": "user", "content": text}]),
+                         "timestamp": seconds, "metadata": json.dumps({"src": "python"})})
+print("ok")
+)PY";
+  auto written = testing::RunPython("TABLE = '" + table_ + "'\n" + writer);
+  ASSERT_EQ(written.exit_code, 0) << written.err;
+  auto store = Open();
+  auto mine = store->StoreConversation("bob", R"([{"role":"user","content":"ours"}])");
+  ASSERT_TRUE(mine.ok());
+
+  auto page = store->ListConversations("bob", 10);
+  ASSERT_TRUE(page.ok()) << page.error().ToString();
+  ASSERT_EQ(page->conversations.size(), 3u);
+  EXPECT_EQ(page->conversations[0].conversation_id, *mine);  // newest first across both forms
+  EXPECT_EQ(page->conversations[1].conversation_id, "bob:1700000100");
+  EXPECT_EQ(page->conversations[2].conversation_id, "bob:1700000000");
+  EXPECT_EQ(page->conversations[1].timestamp, 1700000100);
+  EXPECT_EQ(json::parse(page->conversations[1].metadata_json), json({{"src", "python"}}));
+
+  // Updating a reference item (no version attribute) works and keeps it
+  // readable by the reference.
+  ASSERT_TRUE(store->AppendMessages("bob", "bob:1700000000",
+                                    R"([{"role":"assistant","content":"appended"}])")
+                  .ok());
+  auto got = store->GetConversation("bob", "bob:1700000000");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ(json::parse((*got)->messages_json).size(), 2u);
+  EXPECT_EQ((*got)->timestamp, 1700000000);
+}
+
+TEST_F(DynamoDbConversationTest, FourProcessesAppendingLoseNothing) {
+  auto store = Open();
+  auto id = store->StoreConversation("carol", "[]");
+  ASSERT_TRUE(id.ok());
+  constexpr int kProcesses = 4, kAppends = 15;
+  std::vector<pid_t> children;
+  for (int p = 0; p < kProcesses; ++p) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      // A fresh client per process, as separate programs would have.
+      DynamoDBConversationConfig config;
+      config.table_name = table_;
+      config.endpoint_url = testing::DynamoDbLocalEndpoint();
+      config.region = "us-east-1";
+      config.aws_access_key_id = "AKIDLOCAL";
+      config.aws_secret_access_key = "local-secret";
+      auto child = MakeDynamoDbConversationStore(config);
+      int failures = child.ok() ? 0 : kAppends;
+      for (int i = 0; child.ok() && i < kAppends; ++i) {
+        const std::string message = json::array({{{"role", "user"},
+                                                  {"content", std::to_string(p) + "-" +
+                                                                  std::to_string(i)}}})
+                                        .dump();
+        if (!(*child)->AppendMessages("carol", *id, message).ok()) ++failures;
+      }
+      _exit(failures);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  auto got = store->GetConversation("carol", *id);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  json messages = json::parse((*got)->messages_json);
+  ASSERT_EQ(messages.size(), static_cast<size_t>(kProcesses * kAppends));
+  std::set<std::string> contents;
+  for (const auto& m : messages) contents.insert(m["content"].get<std::string>());
+  EXPECT_EQ(contents.size(), static_cast<size_t>(kProcesses * kAppends));
+}
+
+TEST_F(DynamoDbConversationTest, DynamoDbLocalRemovesExpiredConversations) {
+  ASSERT_TRUE(client_->UpdateTimeToLive(table_, "expiration_time", true).ok());
+  // Written as if 31 days ago with a 30-day TTL: already expired.
+  auto past = std::make_shared<testing::FakeClock>(std::chrono::system_clock::now() -
+                                                   std::chrono::hours(24 * 31));
+  auto old_store = Open(past, 30);
+  auto expired = old_store->StoreConversation("dave", R"([{"role":"user","content":"old"}])");
+  ASSERT_TRUE(expired.ok());
+  auto store = Open(nullptr, 30);
+  auto live = store->StoreConversation("dave", R"([{"role":"user","content":"new"}])");
+  ASSERT_TRUE(live.ok());
+
+  // Hidden at once, before DynamoDB gets to it.
+  EXPECT_FALSE(store->GetConversation("dave", *expired)->has_value());
+  auto page = store->ListConversations("dave", 10);
+  ASSERT_EQ(page->conversations.size(), 1u);
+  EXPECT_EQ(page->conversations[0].conversation_id, *live);
+
+  // And DynamoDB Local's TTL sweeper deletes the item itself.
+  bool removed = false;
+  for (int i = 0; i < 120 && !removed; ++i) {
+    auto raw = client_->GetItem({table_, {{"user_id", AttributeValue::S("dave")},
+                                          {"conversation_id", AttributeValue::S(*expired)}}});
+    ASSERT_TRUE(raw.ok());
+    removed = !raw->item.has_value();
+    if (!removed) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  EXPECT_TRUE(removed) << "DynamoDB Local did not remove the expired item within 60 s";
+  auto raw_live = client_->GetItem({table_, {{"user_id", AttributeValue::S("dave")},
+                                             {"conversation_id", AttributeValue::S(*live)}}});
+  EXPECT_TRUE(raw_live->item.has_value());
+}
+
+TEST_F(DynamoDbConversationTest, RequestsPerOperation) {
+  auto store = Open();
+  auto& counters = client_->counters();
+  counters.Reset();
+  auto id = store->StoreConversation("erin", R"([{"role":"user","content":"x"}])");
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(counters.Total(), 1u);  // one conditional PutItem
+  counters.Reset();
+  ASSERT_TRUE(store->GetConversation("erin", *id).ok());
+  EXPECT_EQ(counters.Total(), 1u);
+  counters.Reset();
+  ASSERT_TRUE(store->AppendMessages("erin", *id, R"([{"role":"user","content":"y"}])").ok());
+  EXPECT_EQ(counters.Total(), 2u);  // read + conditional write
+  for (int i = 0; i < 12; ++i) ASSERT_TRUE(store->StoreConversation("erin", "[]").ok());
+  counters.Reset();
+  auto page = store->ListConversations("erin", 10);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->conversations.size(), 10u);
+  EXPECT_EQ(counters.Total(), 1u);
+}
+
+}  // namespace
+}  // namespace mem0
