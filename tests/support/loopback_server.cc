@@ -7,6 +7,8 @@
 namespace mem0::testing {
 
 LoopbackServer::LoopbackServer(std::function<void(httplib::Server&)> routes) {
+  // Without it, small replies wait on delayed ACKs (~40 ms each).
+  server_.set_tcp_nodelay(true);
   if (routes) routes(server_);
   port_ = server_.bind_to_any_port("127.0.0.1");
   if (port_ < 0) throw std::runtime_error("LoopbackServer: cannot bind 127.0.0.1");
