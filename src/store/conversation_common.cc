@@ -15,6 +15,15 @@ Error Invalid(std::string message) {
   return MakeError(ErrorCode::kInvalidArgument, std::move(message));
 }
 
+Status CheckText(const char* field, const std::string& value, size_t max_bytes) {
+  if (value.size() > max_bytes) {
+    return Invalid(std::string(field) + " is " + std::to_string(value.size()) +
+                   " bytes; the limit is " + std::to_string(max_bytes) + " bytes");
+  }
+  if (!IsValidUtf8(value)) return Invalid(std::string(field) + " is not valid UTF-8");
+  return {};
+}
+
 constexpr size_t kIdSuffixBytes = 1 + 10 + 1 + 6 + 10;  // ":" seconds ":" micros hex
 
 }  // namespace
@@ -67,8 +76,40 @@ Status ValidateHistoryRecord(const HistoryRecord& record) {
   MEM0_RETURN_IF_ERROR(ValidateKey("memory_id", record.memory_id, 1000));
   if (record.event.empty()) return Invalid("event must not be empty (ADD, UPDATE or DELETE)");
   if (record.created_at.empty()) return Invalid("created_at must not be empty");
-  for (const auto* text : {&record.old_memory, &record.new_memory, &record.actor_id, &record.role}) {
-    if (*text && !IsValidUtf8(**text)) return Invalid("history text fields must be valid UTF-8");
+  // Bounded so that a record is one DynamoDB item and its sort key
+  // (created_at#sequence#id) stays under 1024 bytes, on every engine.
+  const std::pair<const char*, const std::string*> short_fields[] = {
+      {"id", &record.id}, {"event", &record.event}, {"created_at", &record.created_at}};
+  for (const auto& [name, value] : short_fields) {
+    MEM0_RETURN_IF_ERROR(CheckText(name, *value, 256));
+  }
+  const std::pair<const char*, const std::optional<std::string>*> optional_fields[] = {
+      {"updated_at", &record.updated_at}, {"actor_id", &record.actor_id}, {"role", &record.role}};
+  for (const auto& [name, value] : optional_fields) {
+    if (*value) MEM0_RETURN_IF_ERROR(CheckText(name, **value, 1024));
+  }
+  size_t memory_bytes = 0;
+  for (const auto& [name, value] : {std::pair{"old_memory", &record.old_memory},
+                                    std::pair{"new_memory", &record.new_memory}}) {
+    if (!*value) continue;
+    MEM0_RETURN_IF_ERROR(CheckText(name, **value, kMaxRecordTextBytes));
+    memory_bytes += (*value)->size();
+  }
+  if (memory_bytes > kMaxRecordTextBytes) {
+    return Invalid("old_memory + new_memory are " + std::to_string(memory_bytes) +
+                   " bytes; the limit is " + std::to_string(kMaxRecordTextBytes) + " bytes");
+  }
+  return {};
+}
+
+Status CheckRecentMessageSizes(const nlohmann::json& messages) {
+  for (size_t i = 0; i < messages.size(); ++i) {
+    const size_t bytes = messages[i].dump().size();
+    if (bytes > kMaxRecordTextBytes) {
+      return Invalid("messages[" + std::to_string(i) + "] is " + std::to_string(bytes) +
+                     " bytes; the limit for a recent message is " +
+                     std::to_string(kMaxRecordTextBytes) + " bytes");
+    }
   }
   return {};
 }

@@ -23,7 +23,11 @@ Status ValidateConversationId(const std::string& conversation_id);
 Result<nlohmann::json> ParseMessages(const std::string& messages_json);
 // Parses and checks: a JSON object.
 Result<nlohmann::json> ParseMetadata(const std::string& metadata_json);
+// A history record or recent message is stored as one DynamoDB item.
+inline constexpr size_t kMaxRecordTextBytes = 350 * 1024;
 Status ValidateHistoryRecord(const HistoryRecord& record);
+// Each message of SaveMessages within kMaxRecordTextBytes.
+Status CheckRecentMessageSizes(const nlohmann::json& messages);
 
 // "<user_id>:<unix seconds>:<microseconds><10 hex>": time-ordered and
 // unique. For user ids too long to embed within the sort key limit, a hash

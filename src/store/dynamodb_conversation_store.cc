@@ -209,7 +209,11 @@ class DynamoDbConversationStore final : public ConversationStore {
     dynamodb::DeleteItemRequest del;
     del.table_name = config_.table_name;
     del.key = HeadKey(user_id, conversation_id);
-    del.condition_expression = "attribute_exists(conversation_id)";
+    // An expired conversation is gone as far as callers can tell.
+    del.condition_expression =
+        "attribute_exists(conversation_id) AND (attribute_not_exists(#exp) OR #exp > :now)";
+    del.attributes.names = {{"#exp", config_.ttl_attribute}};
+    del.attributes.values = {{":now", N(UnixSeconds(*clock_))}};
     del.return_values = dynamodb::ReturnValues::kAllOld;
     auto deleted = client_->DeleteItem(del);
     if (!deleted.ok()) {
@@ -225,18 +229,22 @@ class DynamoDbConversationStore final : public ConversationStore {
     dynamodb::QueryRequest query;
     query.table_name = config_.table_name;
     query.key_condition_expression = "user_id = :u";
-    query.projection_expression = "user_id, conversation_id, overflow_generation, overflow_parts";
+    query.projection_expression =
+        "user_id, conversation_id, overflow_generation, overflow_parts, #exp";
+    query.attributes.names = {{"#exp", config_.ttl_attribute}};
     query.attributes.values = {{":u", S(user_id)}};
     query.consistent_read = true;
     MEM0_ASSIGN_OR_RETURN(auto all, client_->QueryAll(query));
     std::vector<dynamodb::WriteRequest> deletes;
+    int64_t live = 0;
     for (const auto& head : all.items) {
+      if (!Expired(head)) ++live;  // expired ones go too, but were already gone to callers
       deletes.push_back(dynamodb::WriteRequest::Delete(
           HeadKey(user_id, *dynamodb::GetString(head, "conversation_id"))));
       for (auto& key : PartKeys(head)) deletes.push_back(dynamodb::WriteRequest::Delete(key));
     }
     MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, deletes}}));
-    return static_cast<int64_t>(all.items.size());
+    return live;
   }
 
   Result<std::string> AddHistory(const HistoryRecord& record) override {
@@ -295,6 +303,7 @@ class DynamoDbConversationStore final : public ConversationStore {
                             const std::string& messages_json) override {
     MEM0_RETURN_IF_ERROR(ValidateKey("session_scope", session_scope, 1000));
     MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(messages_json));
+    MEM0_RETURN_IF_ERROR(CheckRecentMessageSizes(messages));
     const std::string partition = kMessagesPrefix + session_scope;
     std::vector<dynamodb::WriteRequest> writes;
     const int64_t base = NowNanos();

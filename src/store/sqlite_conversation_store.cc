@@ -368,6 +368,7 @@ class SqliteConversationStore final : public ConversationStore {
                             const std::string& messages_json) override {
     MEM0_RETURN_IF_ERROR(ValidateKey("session_scope", session_scope, kMaxScopeOrMemoryIdBytes));
     MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(messages_json));
+    MEM0_RETURN_IF_ERROR(CheckRecentMessageSizes(messages));
     const std::string created_at = IsoTimestamp(UnixSeconds(*clock_));
     std::lock_guard<std::mutex> lock(mu_);
     return db_->InTransaction([&]() -> Status {

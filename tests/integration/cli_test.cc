@@ -115,14 +115,14 @@ TEST_P(CliConversationTest, HistoryAddAndGet) {
 TEST_P(CliConversationTest, DemoRunsAndNarrates) {
   std::vector<std::string> args = {"demo"};
   if (GetParam() == "dynamodb") {
-    args = {"--conversation-table", table_, "--graph-table", testing::UniqueName("cli-graph"),
-            "demo"};
+    args = {"--graph-table", testing::UniqueName("cli-graph"), "demo"};
   }
   auto result = Run(args);
   ASSERT_EQ(result.exit_code, 0) << result.err << result.out;
   for (const char* expected : {"1. Storing conversations", "2. Listing", "3. Appending",
                                "4. A memory's history trail", "UPDATE: Likes food tours",
-                               "kept: 10 messages", "Done."}) {
+                               "kept: 10 messages", "6. A memory graph", "-[PART_OF]->",
+                               "two hops out from", "Graphviz export", "Done."}) {
     EXPECT_NE(result.out.find(expected), std::string::npos) << expected << "\n" << result.out;
   }
 }
