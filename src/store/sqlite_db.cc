@@ -1,5 +1,8 @@
 #include "store/sqlite_db.h"
 
+#include <cstdlib>
+#include <filesystem>
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -311,6 +314,27 @@ Status Migrate(Database& db, std::string_view component,
     record.BindText(1, component).BindInt64(2, latest);
     return record.Run();
   });
+}
+
+Result<std::string> PrepareDatabasePath(const std::string& path) {
+  std::string resolved = path;
+  if (resolved.empty()) {
+    const char* home = std::getenv("HOME");
+    if (!home || !*home) {
+      return MakeError(ErrorCode::kStorageError,
+                       "HOME is not set; give the SQLite config a path for the mem0 database");
+    }
+    resolved = (std::filesystem::path(home) / ".mem0" / "mem0.db").string();
+  }
+  if (resolved == ":memory:") return resolved;
+  const auto parent = std::filesystem::path(resolved).parent_path();
+  std::error_code error;
+  if (!parent.empty()) std::filesystem::create_directories(parent, error);
+  if (error) {
+    return MakeError(ErrorCode::kStorageError,
+                     "cannot create " + parent.string() + ": " + error.message());
+  }
+  return resolved;
 }
 
 }  // namespace mem0::store::sqlite

@@ -160,6 +160,10 @@ class Transaction {
   Database* db_;  // null once committed or rolled back
 };
 
+// `path`, or ~/.mem0/mem0.db when empty, with its parent folders created
+// (":memory:" is returned as is).
+Result<std::string> PrepareDatabasePath(const std::string& path);
+
 // True for errors from SQLITE_BUSY / SQLITE_LOCKED (worth retrying).
 bool IsBusy(const Error& error);
 // True for errors from SQLITE_CONSTRAINT (UNIQUE, PRIMARY KEY, NOT NULL, ...).

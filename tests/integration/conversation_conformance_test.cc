@@ -562,25 +562,24 @@ TEST_P(ConversationConformanceTest, ExpiredConversationCannotBeUpdatedOrAppended
   EXPECT_FALSE(got->has_value());
 }
 
-// KNOWN DYNAMODB ENGINE BUG (see report): DeleteConversation conditions only
-// on attribute_exists(conversation_id), so an expired conversation (absent
-// for get/list/update/append) is deleted with success instead of kNotFound.
+// Regression: the DynamoDB engine once conditioned the delete only on
+// attribute_exists(conversation_id), so deleting an expired conversation
+// (absent for get/list/update/append) succeeded.
 TEST_P(ConversationConformanceTest, DeleteOfExpiredConversationIsNotFound) {
   auto ttl_store = OpenStore(/*ttl_days=*/1);
   ASSERT_NE(ttl_store, nullptr);
   auto id = ttl_store->StoreConversation("alice", MakeMessages(1).dump());
   ASSERT_OK(id);
   clock_->Advance(seconds(kDay));
-  SCOPED_TRACE("KNOWN DYNAMODB ENGINE BUG: delete does not treat expired as absent");
   EXPECT_ERROR_CODE(ttl_store->DeleteConversation("alice", *id), ErrorCode::kNotFound);
   auto page = store_->ListConversations("alice", 10);
   ASSERT_OK(page);
   EXPECT_TRUE(page->conversations.empty());
 }
 
-// KNOWN DYNAMODB ENGINE BUG (see report): DeleteAllForUser counts expired
-// conversations that callers could no longer see, so the count depends on
-// whether DynamoDB's TTL sweeper has run yet.
+// Regression: the DynamoDB engine once counted expired conversations that
+// callers could no longer see, so the count depended on whether DynamoDB's
+// TTL sweeper had run yet.
 TEST_P(ConversationConformanceTest, DeleteAllForUserCountsOnlyLiveConversations) {
   auto ttl_store = OpenStore(/*ttl_days=*/1);
   ASSERT_NE(ttl_store, nullptr);
@@ -589,7 +588,7 @@ TEST_P(ConversationConformanceTest, DeleteAllForUserCountsOnlyLiveConversations)
   clock_->Advance(seconds(kDay));
   auto deleted = store_->DeleteAllForUser("alice");
   ASSERT_OK(deleted);
-  EXPECT_EQ(*deleted, 1) << "KNOWN DYNAMODB ENGINE BUG: the expired conversation was counted";
+  EXPECT_EQ(*deleted, 1) << "the expired conversation must not be counted";
   EXPECT_EQ(engine_->StoredConversationItems(), 0) << "expired rows are removed as well";
 }
 
@@ -950,9 +949,9 @@ TEST_P(ConversationConformanceTest, InvalidHistoryRecordsAreRejectedWritingNothi
   EXPECT_TRUE(history->empty());
 }
 
-// KNOWN BUG IN conversation_common.cc (see report): ValidateHistoryRecord
-// checks UTF-8 only for old_memory/new_memory/actor_id/role, so invalid
-// UTF-8 in id, event, created_at or updated_at gets through validation.
+// Regression: ValidateHistoryRecord once checked UTF-8 only in
+// old_memory/new_memory/actor_id/role; invalid UTF-8 elsewhere was stored by
+// SQLite and made the DynamoDB engine throw from JSON serialization.
 TEST_P(ConversationConformanceTest, HistoryRecordWithInvalidUtf8InAnyTextFieldIsRejected) {
   HistoryRecord valid;
   valid.memory_id = "mem-utf8";
@@ -963,27 +962,23 @@ TEST_P(ConversationConformanceTest, HistoryRecordWithInvalidUtf8InAnyTextFieldIs
   invalid[1].event = "ADD\xff";
   invalid[2].created_at = "2024-01-01\xff";
   invalid[3].updated_at = "2024-01-01\xff";
-  SCOPED_TRACE("KNOWN BUG (conversation_common.cc ValidateHistoryRecord): invalid UTF-8 accepted");
   for (const auto& record : invalid) {
     Result<std::string> added = MakeError(ErrorCode::kInternal, "not run");
     try {
       added = store_->AddHistory(record);
     } catch (const std::exception& e) {
-      ADD_FAILURE() << "KNOWN BUG: AddHistory threw instead of returning an error: " << e.what();
+      ADD_FAILURE() << "AddHistory threw instead of returning an error: " << e.what();
       continue;
     }
     EXPECT_ERROR_CODE(added, ErrorCode::kInvalidArgument);
   }
 }
 
-// KNOWN BUG IN conversation_common.cc (see report): nothing bounds the size
-// of history fields or of one recent message. The DynamoDB engine keys
-// history by created_at + "#" + seq + "#" + id (sort key <= 1024 bytes) and
-// stores each record or message as one item (<= 400 KB), so DynamoDB itself
-// rejects these (ValidationException -> kInvalidArgument) while SQLite, which
-// has no such limits, accepts them. Shared limits would make both agree.
+// The DynamoDB engine keys history by created_at#seq#id (sort key <= 1024
+// bytes) and stores each record or recent message as one item (<= 400 KB);
+// the shared limits make SQLite reject the same input instead of accepting
+// what DynamoDB cannot store (regression: it once did).
 TEST_P(ConversationConformanceTest, OversizedHistoryRecordsAndMessagesAreRejectedAlike) {
-  SCOPED_TRACE("KNOWN BUG (conversation_common.cc): no size limits on history/messages");
   HistoryRecord valid;
   valid.memory_id = "mem-big";
   valid.event = "ADD";

@@ -309,7 +309,7 @@ TEST_P(GraphConformanceTest, BadInputIsRejectedAndWritesNothing) {
   EXPECT_EQ(json::parse((*store().GetNode("a"))->metadata_json), json({{"id", "a"}}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, GraphConformanceTest, ::testing::Values("dynamodb"),
+INSTANTIATE_TEST_SUITE_P(Engines, GraphConformanceTest, ::testing::Values("sqlite", "dynamodb"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

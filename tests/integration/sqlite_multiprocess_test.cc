@@ -289,7 +289,10 @@ TEST(SqliteConversationStoreTest, AddHistorySustainsThousandsOfWritesPerSecond) 
   const double per_second = kWrites / elapsed;
   RecordProperty("add_history_per_second", static_cast<int>(per_second));
   // The target is 8,000/s; the floor leaves room for a loaded machine.
+  // Debug and sanitizer builds only report the rate.
+#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__)
   EXPECT_GT(per_second, 4000) << per_second << " AddHistory calls/s";
+#endif
   auto history = store->GetHistory("memory-7");
   ASSERT_TRUE(history.ok());
   EXPECT_EQ(history->size(), static_cast<size_t>(kWrites / 100));
