@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/graph_fixture.h"
 #include "support/test_env.h"
 
 namespace mem0 {
@@ -127,8 +128,92 @@ TEST_P(CliConversationTest, DemoRunsAndNarrates) {
   }
 }
 
+TEST_P(CliConversationTest, GraphCommands) {
+  std::vector<std::string> graph_args;
+  if (GetParam() == "dynamodb") {
+    const std::string graph_table = testing::UniqueName("cli-graph");
+    auto client = testing::MakeLocalClient();
+    testing::CreateGraphTable(*client, graph_table);
+    graph_args = {"--graph-table", graph_table};
+  }
+  auto graph = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "graph");
+    args.insert(args.begin(), graph_args.begin(), graph_args.end());
+    return RunJson(args);
+  };
+  EXPECT_EQ(graph({"add-node", "--id", "tea", "--content", "likes tea", "--metadata", R"({"k":1})"})
+                ["node_id"],
+            "tea");
+  const std::string generated = graph({"add-node", "--content", "drinks green tea"})["node_id"];
+  EXPECT_EQ(generated.size(), 36u);
+  json node = graph({"get-node", "--node", "tea"});
+  EXPECT_EQ(node["content"], "likes tea");
+  EXPECT_EQ(node["metadata"], json({{"k", 1}}));
+  graph({"update-node", "--node", "tea", "--content", "loves tea"});
+  EXPECT_EQ(graph({"get-node", "--node", "tea"})["content"], "loves tea");
+
+  const std::string edge =
+      graph({"relate", "--from", "tea", "--to", generated, "--type", "RELATED", "--properties",
+             R"({"w":0.5})"})["edge_id"];
+  json related = graph({"related", "--node", generated, "--direction", "incoming", "--type",
+                        "RELATED", "--limit", "5"});
+  ASSERT_EQ(related["related"].size(), 1u);
+  EXPECT_EQ(related["related"][0]["node_id"], "tea");
+  EXPECT_EQ(related["related"][0]["edge_properties"], json({{"w", 0.5}}));
+  EXPECT_EQ(related["related"][0]["direction"], "incoming");
+  json by_type = graph({"by-type", "--type", "RELATED", "--limit", "10"});
+  ASSERT_EQ(by_type["edges"].size(), 1u);
+  EXPECT_EQ(by_type["edges"][0]["source"]["node_id"], "tea");
+  json traversed = graph({"traverse", "--node", "tea", "--depth", "2"});
+  EXPECT_EQ(traversed["nodes"].size(), 2u);
+  EXPECT_EQ(traversed["edges"].size(), 1u);
+  json exported = graph({"export"});
+  EXPECT_EQ(exported["nodes"].size(), 2u);
+  std::vector<std::string> dot_args = graph_args;
+  dot_args.insert(dot_args.begin(), engine_args_.begin(), engine_args_.end());
+  for (const char* a : {"graph", "export", "--format", "dot"}) dot_args.push_back(a);
+  auto dot = RunCli(dot_args);
+  ASSERT_EQ(dot.exit_code, 0) << dot.err;
+  EXPECT_NE(dot.out.find(R"("tea" -> ")" + generated + R"(" [label="RELATED"])"), std::string::npos)
+      << dot.out;
+  EXPECT_EQ(graph({"check"})["problems"].size(), 0u);
+  graph({"unrelate", "--edge", edge});
+  EXPECT_EQ(graph({"related", "--node", "tea"})["related"].size(), 0u);
+  graph({"delete-node", "--node", "tea"});
+  std::vector<std::string> missing_args = engine_args_;
+  missing_args.insert(missing_args.end(), graph_args.begin(), graph_args.end());
+  for (const char* a : {"graph", "get-node", "--node", "tea"}) missing_args.push_back(a);
+  EXPECT_NE(RunCli(missing_args).exit_code, 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, CliConversationTest, ::testing::Values("sqlite", "dynamodb"),
                          [](const auto& info) { return info.param; });
+
+TEST(CliGraphCheckTest, FindsThenRepairsABrokenEdge) {
+  testing::GraphFixture fixture("dynamodb");
+  ASSERT_TRUE(fixture.store->CreateMemoryNode("a", "{}", "a").ok());
+  ASSERT_TRUE(fixture.store->CreateMemoryNode("b", "{}", "b").ok());
+  auto edge = fixture.store->CreateRelationship("a", "b", "KNOWS", "{}");
+  ASSERT_TRUE(edge.ok());
+  ASSERT_TRUE(fixture.client
+                  ->DeleteItem({fixture.table, {{"node_id", dynamodb::AttributeValue::S("a")},
+                                                {"edge_id", dynamodb::AttributeValue::S("OUT#" + *edge)}}})
+                  .ok());
+  const std::vector<std::string> base = {"--engine", "dynamodb", "--endpoint-url",
+                                         testing::DynamoDbLocalEndpoint(), "--graph-table",
+                                         fixture.table, "graph", "check"};
+  auto found = RunCli(base);
+  EXPECT_EQ(found.exit_code, 1);
+  ASSERT_EQ(json::parse(found.out)["problems"].size(), 1u) << found.out;
+  auto repair_args = base;
+  repair_args.push_back("--repair");
+  auto repaired = RunCli(repair_args);
+  EXPECT_EQ(repaired.exit_code, 0) << repaired.err;
+  EXPECT_GE(json::parse(repaired.out)["repaired"].get<int>(), 1);
+  auto clean = RunCli(base);
+  EXPECT_EQ(clean.exit_code, 0);
+  EXPECT_TRUE(json::parse(clean.out)["problems"].empty());
+}
 
 TEST(CliDdbTest, SendsOneCallAndReportsErrors) {
   const std::string endpoint = testing::DynamoDbLocalEndpoint();
