@@ -24,17 +24,18 @@ for p in "${packages[@]}"; do
   fi
 done
 
-# The interoperability and signing tests cross-check against boto3/botocore.
+# The interoperability and signing tests cross-check against boto3/botocore;
+# the CloudFormation test parses the template with PyYAML.
 python_with_boto3() {
   for py in python3 /usr/bin/python3; do
-    if command -v "$py" >/dev/null && "$py" -c 'import boto3, botocore' 2>/dev/null; then
+    if command -v "$py" >/dev/null && "$py" -c 'import boto3, botocore, yaml' 2>/dev/null; then
       echo "$py"; return 0
     fi
   done
   return 1
 }
 if ! python_with_boto3 >/dev/null; then
-  missing+=(python3-boto3 python3-botocore)
+  missing+=(python3-boto3 python3-botocore python3-yaml)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

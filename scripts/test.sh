@@ -9,11 +9,11 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 for py in python3 /usr/bin/python3; do
-  if command -v "$py" >/dev/null && "$py" -c 'import boto3, botocore' 2>/dev/null; then
+  if command -v "$py" >/dev/null && "$py" -c 'import boto3, botocore, yaml' 2>/dev/null; then
     export MEM0_PYTHON="$py"; break
   fi
 done
-: "${MEM0_PYTHON:?no python3 with boto3/botocore found; scripts/setup.sh should have installed it}"
+: "${MEM0_PYTHON:?no python3 with boto3, botocore and yaml found; scripts/setup.sh should have installed it}"
 scripts/dynamodb-local.sh fetch >/dev/null
 
 jobs=$(nproc)

@@ -150,15 +150,18 @@ class DynamoDbConversationStore final : public ConversationStore {
       query.exclusive_start_key = Item{{"user_id", S(user_id)}, {"conversation_id", S(after)}};
     }
     std::vector<Item> heads;
-    std::optional<Item> last_key;
     // Filtered pages can come back short; keep reading until `limit` match.
-    do {
-      query.limit = limit - static_cast<int>(heads.size());
+    // One more than asked for tells, exactly, whether another page exists.
+    const int wanted = limit + 1;
+    while (true) {
+      query.limit = wanted - static_cast<int>(heads.size());
       MEM0_ASSIGN_OR_RETURN(auto page, client_->Query(query));
       for (auto& item : page.items) heads.push_back(std::move(item));
-      last_key = page.last_evaluated_key;
+      if (static_cast<int>(heads.size()) >= wanted || !page.last_evaluated_key) break;
       query.exclusive_start_key = page.last_evaluated_key;
-    } while (static_cast<int>(heads.size()) < limit && last_key);
+    }
+    const bool more = static_cast<int>(heads.size()) > limit;
+    heads.resize(std::min<size_t>(heads.size(), static_cast<size_t>(limit)));
 
     ConversationPage result;
     result.conversations.resize(heads.size());
@@ -170,7 +173,7 @@ class DynamoDbConversationStore final : public ConversationStore {
       });
     }
     MEM0_RETURN_IF_ERROR(client_->RunParallel(std::move(tasks)));
-    if (last_key && !result.conversations.empty()) {
+    if (more) {
       result.next_token = EncodePageToken(user_id, result.conversations.back().conversation_id);
     }
     return result;

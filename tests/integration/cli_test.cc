@@ -227,7 +227,7 @@ TEST(CliDdbTest, SendsOneCallAndReportsErrors) {
                     R"({"TableName":")" + table + R"(","Key":{"pk":{"S":"a"},"sk":{"S":"b"}}})");
   ASSERT_EQ(get.exit_code, 0) << get.err;
   EXPECT_EQ(json::parse(get.out)["Item"]["sk"]["S"], "b");
-  auto bad = RunCli({"--endpoint-url", endpoint, "ddb", "GetItem", R"({"TableName":"nope"})"});
+  auto bad = RunCli({"--endpoint-url", endpoint, "ddb", "GetItem", R"({"TableName":")" + table + R"("})"});
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.err.find("ValidationException"), std::string::npos) << bad.err;
   auto missing = RunCli({"--endpoint-url", endpoint, "ddb", "DescribeTable",
