@@ -53,7 +53,7 @@ std::string ConversationText(const Json& c) {
   out << c["conversation_id"].get<std::string>() << " (user " << c["user_id"].get<std::string>()
       << ", " << c["messages"].size() << " messages)\n";
   for (const auto& m : c["messages"]) {
-    out << "  " << m["role"].get<std::string>() << ": " << m["content"].get<std::string>() << "\n";
+    out << "  " << m.value("role", "?") << ": " << m.value("content", "") << "\n";
   }
   return out.str();
 }

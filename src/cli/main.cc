@@ -13,16 +13,19 @@ namespace mem0::cli {
 void Runner::Attach(CLI::App* command, std::function<CommandResult()> action,
                     std::function<std::string(const nlohmann::json&)> text) {
   command->callback([this, action = std::move(action), text = std::move(text)] {
-    CommandResult result = action();
-    if (!result.ok()) {
-      std::cerr << "error: " << result.error().ToString() << "\n";
+    // Exceptions (e.g. from malformed JSON another tool stored) end here as
+    // an error exit, never as std::terminate.
+    try {
+      CommandResult result = action();
+      if (!result.ok()) {
+        std::cerr << "error: " << result.error().ToString() << "\n";
+        exit_code_ = 1;
+        return;
+      }
+      std::cout << (options_.output == "text" && text ? text(*result) : result->dump(2) + "\n");
+    } catch (const std::exception& e) {
+      std::cerr << "error: " << e.what() << "\n";
       exit_code_ = 1;
-      return;
-    }
-    if (options_.output == "text" && text) {
-      std::cout << text(*result);
-    } else {
-      std::cout << result->dump(2) << "\n";
     }
   });
 }

@@ -261,6 +261,22 @@ Error ParseServiceError(const HttpResponse& response) {
   error.type = type;
   error.code = CodeForType(type, response.status);
   error.retryable = response.status >= 500 || IsRetryableType(type);
+  if (type == "TransactionCanceledException" && !error.cancellation_reasons.empty()) {
+    // Cancelled only by contention (another transaction on the same items,
+    // or throttling), not by a condition: worth running again.
+    bool contention = false, other = false;
+    for (const auto& reason : error.cancellation_reasons) {
+      if (reason.code == "TransactionConflict" || reason.code == "ThrottlingError") {
+        contention = true;
+      } else if (reason.code != "None") {
+        other = true;
+      }
+    }
+    if (contention && !other) {
+      error.retryable = true;
+      error.code = ErrorCode::kThrottled;
+    }
+  }
   return error;
 }
 

@@ -112,12 +112,8 @@ class Connection {
   }
 
   // Appends what arrives to `buffer`; 0 bytes means the peer closed.
-  // `expect_wait`: the reply is surely not there yet (just after sending),
-  // so poll before reading rather than paying for a read that would block.
-  Result<size_t> ReadSome(std::string& buffer, SteadyClock::time_point deadline,
-                          bool expect_wait = false) {
+  Result<size_t> ReadSome(std::string& buffer, SteadyClock::time_point deadline) {
     char chunk[16384];
-    if (expect_wait && !ssl_) MEM0_RETURN_IF_ERROR(Wait(POLLIN, deadline));
     while (true) {
       if (ssl_) {
         int n = SSL_read(ssl_, chunk, sizeof(chunk));
@@ -150,10 +146,12 @@ class Connection {
   }
 
   // An idle keep-alive connection the server has closed is readable (EOF).
-  // TLS connections may be readable for session tickets, so they are only
-  // found stale when used (and then replaced, see Send).
+  // Checked only after a while idle (a poll per request would cost as much
+  // as the read itself); TLS connections may be readable for session
+  // tickets, so they are only found stale when used. Either way a stale
+  // connection is replaced on first use (see Send).
   bool LooksAlive() const {
-    if (ssl_) return true;
+    if (ssl_ || SteadyClock::now() - last_used_ < std::chrono::seconds(1)) return true;
     pollfd p{fd_, POLLIN, 0};
     return poll(&p, 1, 0) == 0;
   }
@@ -168,6 +166,17 @@ class Connection {
     return {};
   }
 
+  // After connecting: blocking I/O with kernel timeouts, so a request is one
+  // send and one recv rather than a poll before every read.
+  void MakeBlocking(std::chrono::milliseconds timeout) {
+    fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
+    timeval tv{static_cast<time_t>(timeout.count() / 1000),
+               static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+  }
+  void Touch() { last_used_ = SteadyClock::now(); }
+
   int fd() const { return fd_; }
   SSL* ssl() const { return ssl_; }
   void set_ssl(SSL* ssl) { ssl_ = ssl; }
@@ -175,6 +184,7 @@ class Connection {
  private:
   int fd_;
   SSL* ssl_;
+  SteadyClock::time_point last_used_ = SteadyClock::now();
 };
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -260,7 +270,7 @@ class SocketTransport final : public HttpTransport {
     std::string buffer;
     size_t header_end;
     while ((header_end = buffer.find("\r\n\r\n")) == std::string::npos) {
-      MEM0_ASSIGN_OR_RETURN(size_t n, connection.ReadSome(buffer, deadline, buffer.empty()));
+      MEM0_ASSIGN_OR_RETURN(size_t n, connection.ReadSome(buffer, deadline));
       if (n == 0) return NetworkError("connection closed before the response");
       got_bytes = true;
     }
@@ -397,6 +407,7 @@ class SocketTransport final : public HttpTransport {
         continue;
       }
       if (endpoint.tls) MEM0_RETURN_IF_ERROR(StartTls(*connection, endpoint.host, deadline));
+      connection->MakeBlocking(options_.request_timeout);
       return connection;
     }
     return NetworkError("cannot connect to " + endpoint.host + ":" + endpoint.port + ": " +
@@ -461,6 +472,7 @@ class SocketTransport final : public HttpTransport {
   void ReturnIdle(const std::string& key, std::unique_ptr<Connection> connection) {
     std::lock_guard<std::mutex> lock(mu_);
     if (static_cast<int>(idle_.size()) < options_.max_connections) {
+      connection->Touch();
       idle_.emplace_back(key, std::move(connection));
     }
   }

@@ -4,7 +4,7 @@
 // Key design (one table):
 //   (U, C)                         conversation head: messages, metadata,
 //                                  timestamp, type=conversation, updated_at,
-//                                  TTL attribute, version, writer
+//                                  TTL attribute, version, writers
 //   ("mem0#parts#" U', C#gen#NNNNN) overflow parts of a large conversation
 //   ("mem0#history#" M, created_at#nanos#id)  mem0 history records
 //   ("mem0#messages#" S, nanos#uuid)           recent messages of a scope
@@ -13,8 +13,8 @@
 // with "mem0#" are reserved for these partitions.
 //
 // Writes are conditional on a version attribute (lost-update free) and carry
-// a writer token, so a write whose reply was lost and that was retried is
-// recognised as our own rather than as a conflict.
+// the last few writers' tokens, so a write whose reply was lost and that was
+// retried is recognised as our own rather than as a conflict.
 #include <zlib.h>
 
 #include <algorithm>
@@ -31,6 +31,7 @@ namespace mem0::store {
 namespace {
 
 using dynamodb::AttributeValue;
+using dynamodb::AttributeList;
 using dynamodb::Item;
 using Json = nlohmann::json;
 
@@ -44,6 +45,7 @@ constexpr size_t kPartBytes = 350 * 1024;
 constexpr size_t kMaxConversationBytes = 64u << 20;
 constexpr size_t kInlineMetadataLimit = 64 * 1024;
 constexpr int kMaxConflictRetries = 64;
+constexpr size_t kWritersKept = 8;
 
 AttributeValue S(std::string s) { return AttributeValue::S(std::move(s)); }
 AttributeValue N(int64_t n) { return AttributeValue::N(n); }
@@ -117,7 +119,7 @@ class DynamoDbConversationStore final : public ConversationStore {
     Item head = {{"user_id", S(user_id)},      {"conversation_id", S(id)},
                  {"timestamp", N(now)},        {"updated_at", N(now)},
                  {"type", S("conversation")},  {"version", N(1)}};
-    MEM0_RETURN_IF_ERROR(WriteHead(std::move(head), {messages, metadata}, std::nullopt, nullptr));
+    MEM0_RETURN_IF_ERROR(WriteHead(std::move(head), {messages, metadata}, nullptr, nullptr));
     return id;
   }
 
@@ -189,9 +191,10 @@ class DynamoDbConversationStore final : public ConversationStore {
     if (metadata_json) {
       MEM0_ASSIGN_OR_RETURN(metadata, ParseMetadata(*metadata_json));
     }
-    return ReadModifyWrite(user_id, conversation_id, [&](Body& body) {
+    return ReadModifyWrite(user_id, conversation_id, [&](Body& body) -> Status {
       body.messages = messages;
       if (metadata) body.metadata = *metadata;
+      return {};
     });
   }
 
@@ -200,8 +203,13 @@ class DynamoDbConversationStore final : public ConversationStore {
     MEM0_RETURN_IF_ERROR(CheckUser(user_id));
     MEM0_RETURN_IF_ERROR(ValidateConversationId(conversation_id));
     MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(messages_json));
-    return ReadModifyWrite(user_id, conversation_id, [&](Body& body) {
+    return ReadModifyWrite(user_id, conversation_id, [&](Body& body) -> Status {
+      if (!body.messages.is_array()) {
+        return MakeError(ErrorCode::kStorageError,
+                         "stored messages of " + conversation_id + " are not a JSON array");
+      }
       for (const auto& message : messages) body.messages.push_back(message);
+      return {};
     });
   }
 
@@ -209,22 +217,25 @@ class DynamoDbConversationStore final : public ConversationStore {
                                   const std::string& conversation_id) override {
     MEM0_RETURN_IF_ERROR(CheckUser(user_id));
     MEM0_RETURN_IF_ERROR(ValidateConversationId(conversation_id));
-    dynamodb::DeleteItemRequest del;
-    del.table_name = config_.table_name;
-    del.key = HeadKey(user_id, conversation_id);
-    // An expired conversation is gone as far as callers can tell.
-    del.condition_expression =
-        "attribute_exists(conversation_id) AND (attribute_not_exists(#exp) OR #exp > :now)";
-    del.attributes.names = {{"#exp", config_.ttl_attribute}};
-    del.attributes.values = {{":now", N(UnixSeconds(*clock_))}};
-    del.return_values = dynamodb::ReturnValues::kAllOld;
-    auto deleted = client_->DeleteItem(del);
-    if (!deleted.ok()) {
-      if (deleted.error().code == ErrorCode::kConditionFailed) return NotFound(conversation_id);
-      return deleted.error();
+    // Read first: the head names its parts, and its version makes the delete
+    // exact. A delete whose reply was lost then reads as "already gone".
+    for (int attempt = 0; attempt < kMaxConflictRetries; ++attempt) {
+      MEM0_ASSIGN_OR_RETURN(auto head, ReadHead(user_id, conversation_id));
+      if (!head || Expired(*head)) {
+        if (attempt == 0) return NotFound(conversation_id);
+        return {};  // it went while we tried: ours (a lost reply) or a concurrent delete
+      }
+      dynamodb::DeleteItemRequest del;
+      del.table_name = config_.table_name;
+      del.key = HeadKey(user_id, conversation_id);
+      del.condition_expression = VersionCondition(&*head, del.attributes);
+      auto deleted = client_->DeleteItem(del);
+      if (deleted.ok()) return DeleteParts(*head);
+      if (deleted.error().code != ErrorCode::kConditionFailed) return deleted.error();
+      Backoff(attempt);  // changed (or removed) meanwhile: look again
     }
-    if (deleted->attributes) return DeleteParts(*deleted->attributes);
-    return {};
+    return MakeError(ErrorCode::kConditionFailed,
+                     "conversation " + conversation_id + " kept changing; gave up deleting it");
   }
 
   Result<int64_t> DeleteAllForUser(const std::string& user_id) override {
@@ -519,13 +530,12 @@ class DynamoDbConversationStore final : public ConversationStore {
   }
 
   // Writes `head` with `body`, inline or through overflow parts (written
-  // first, so no reader sees a head without its parts). With
-  // `expected_version`, the write only lands if the stored head still has it
-  // (0: a head without a version attribute, as the reference writes);
-  // without, only if no head exists. Sets *conflict instead of failing when
-  // the condition does not hold.
-  Status WriteHead(Item head, const Body& body, std::optional<int64_t> expected_version,
-                   bool* conflict) {
+  // first, so no reader sees a head without its parts). `previous` is the
+  // head being replaced (its version is the write's condition; a head
+  // without one, as the reference writes, must still lack it), or null for a
+  // new conversation (the condition is then that none exists). Sets
+  // *conflict instead of failing when the condition does not hold.
+  Status WriteHead(Item head, const Body& body, const Item* previous, bool* conflict) {
     const std::string messages = body.messages.dump();
     const std::string metadata = body.metadata.dump();
     if (messages.size() + metadata.size() > kMaxConversationBytes) {
@@ -537,8 +547,19 @@ class DynamoDbConversationStore final : public ConversationStore {
     if (config_.ttl_enabled) {
       head[config_.ttl_attribute] = N(now + static_cast<int64_t>(config_.ttl_days) * 86400);
     }
+    // The last few writers' tokens: a retried write whose reply was lost is
+    // recognised as ours even after another writer has moved on from it.
     const std::string writer = NewUuid();
-    head["writer"] = S(writer);
+    AttributeList writers;
+    if (previous) {
+      if (auto it = previous->find("writers");
+          it != previous->end() && it->second.type() == AttributeValue::Type::kL) {
+        writers = it->second.l();
+      }
+    }
+    writers.push_back(S(writer));
+    if (writers.size() > kWritersKept) writers.erase(writers.begin(), writers.end() - kWritersKept);
+    head["writers"] = AttributeValue::L(std::move(writers));
     std::vector<Item> parts;
     if (messages.size() + metadata.size() <= kInlineLimit) {
       head["messages"] = S(messages);
@@ -573,85 +594,94 @@ class DynamoDbConversationStore final : public ConversationStore {
     dynamodb::PutItemRequest put;
     put.table_name = config_.table_name;
     put.item = head;
-    put.return_values = dynamodb::ReturnValues::kAllOld;
     put.return_old_item_on_condition_failure = true;
-    if (!expected_version) {
-      put.condition_expression = "attribute_not_exists(conversation_id)";
-    } else if (*expected_version == 0) {
-      put.condition_expression = "attribute_exists(conversation_id) AND attribute_not_exists(version)";
-    } else {
-      put.condition_expression = "version = :v";
-      put.attributes.values = {{":v", N(*expected_version)}};
-    }
+    put.condition_expression = VersionCondition(previous, put.attributes);
     auto written = client_->PutItem(put);
-    std::optional<Item> replaced;
-    if (written.ok()) {
-      replaced = std::move(written->attributes);
-    } else {
+    if (!written.ok()) {
       const Error& error = written.error();
-      const bool ours = error.old_item && dynamodb::GetString(*error.old_item, "writer") &&
-                        *dynamodb::GetString(*error.old_item, "writer") == writer;
-      if (!ours) {
-        // Our new parts are unreachable now; remove them.
-        Item orphan_head = head;
-        if (!parts.empty()) (void)DeleteParts(orphan_head);
-        if (error.code == ErrorCode::kConditionFailed && conflict) {
+      if (error.code != ErrorCode::kConditionFailed) {
+        // The write may or may not have landed (a timeout, a dropped reply):
+        // the new parts may be in use, so they stay.
+        return error;
+      }
+      if (!error.old_item || !HasWriter(*error.old_item, writer)) {
+        // Definitely not written: the new parts are unreachable.
+        if (!parts.empty()) (void)DeleteParts(head);
+        if (conflict) {
           *conflict = true;
           return {};
         }
-        if (error.code == ErrorCode::kConditionFailed) {
-          return MakeError(ErrorCode::kInternal, "conversation id collision");
-        }
-        return error;
+        return MakeError(ErrorCode::kInternal, "conversation id collision");
       }
-      // A retried request that had in fact landed: the reply was lost. The
-      // item it replaced is unknown, so old parts may stay behind (orphans of
-      // a finished generation, removed by TTL or delete).
+      // Ours after all: an earlier attempt landed and its reply was lost.
     }
-    if (replaced && dynamodb::GetString(*replaced, "overflow_generation") &&
-        *dynamodb::GetString(*replaced, "overflow_generation") !=
+    if (previous && dynamodb::GetString(*previous, "overflow_generation") &&
+        *dynamodb::GetString(*previous, "overflow_generation") !=
             (dynamodb::GetString(head, "overflow_generation")
                  ? *dynamodb::GetString(head, "overflow_generation")
                  : std::string())) {
-      MEM0_RETURN_IF_ERROR(DeleteParts(*replaced));
+      MEM0_RETURN_IF_ERROR(DeleteParts(*previous));
     }
     return {};
+  }
+
+  // The condition under which `previous` is still the stored head.
+  static std::string VersionCondition(const Item* previous, dynamodb::ExpressionAttributes& attrs) {
+    if (!previous) return "attribute_not_exists(conversation_id)";
+    if (!dynamodb::GetNumber(*previous, "version")) {
+      return "attribute_exists(conversation_id) AND attribute_not_exists(version)";
+    }
+    attrs.values[":v"] = N(ParseInt(*previous, "version"));
+    return "version = :v";
+  }
+
+  static bool HasWriter(const Item& head, const std::string& writer) {
+    auto it = head.find("writers");
+    if (it == head.end() || it->second.type() != AttributeValue::Type::kL) return false;
+    for (const auto& token : it->second.l()) {
+      if (token.is_s() && token.s() == writer) return true;
+    }
+    return false;
+  }
+
+  static void Backoff(int attempt) {
+    thread_local std::mt19937 rng{std::random_device{}()};
+    std::this_thread::sleep_for(std::chrono::milliseconds(
+        std::uniform_int_distribution<int>(0, std::min(100, 2 << std::min(attempt, 6)))(rng)));
   }
 
   // Reads the head, applies `change` to its body and writes it back under the
   // version condition, retrying on conflicts with jittered backoff.
   Status ReadModifyWrite(const std::string& user_id, const std::string& conversation_id,
-                         const std::function<void(Body&)>& change) {
-    thread_local std::mt19937 rng{std::random_device{}()};
+                         const std::function<Status(Body&)>& change) {
     for (int attempt = 0; attempt < kMaxConflictRetries; ++attempt) {
       MEM0_ASSIGN_OR_RETURN(auto head, ReadHead(user_id, conversation_id));
       if (!head || Expired(*head)) return NotFound(conversation_id);
       auto body = ReadBody(*head);
       if (!body.ok()) {
-        if (body.error().type == "TornRead") continue;
-        return body.error();
+        if (body.error().type != "TornRead") return body.error();
+        Backoff(attempt);  // parts replaced under us; read again
+        continue;
       }
-      change(*body);
-      const int64_t version = ParseInt(*head, "version", 0);
+      MEM0_RETURN_IF_ERROR(change(*body));
       Item next = {{"user_id", S(user_id)},
                    {"conversation_id", S(conversation_id)},
                    {"timestamp", N(ParseInt(*head, "timestamp"))},
                    {"updated_at", N(UnixSeconds(*clock_))},
                    {"type", S("conversation")},
-                   {"version", N(version + 1)}};
+                   {"version", N(ParseInt(*head, "version", 0) + 1)}};
       // Attributes this store does not manage (e.g. written by other tools)
       // are carried over.
       for (const auto& [name, value] : *head) {
         static const std::set<std::string> kManaged = {
-            "messages", "metadata", "writer", "overflow_generation", "overflow_parts",
+            "messages", "metadata", "writers", "overflow_generation", "overflow_parts",
             "overflow_bytes", "overflow_encoding"};
         if (!next.count(name) && !kManaged.count(name)) next[name] = value;
       }
       bool conflict = false;
-      MEM0_RETURN_IF_ERROR(WriteHead(std::move(next), *body, version, &conflict));
+      MEM0_RETURN_IF_ERROR(WriteHead(std::move(next), *body, &*head, &conflict));
       if (!conflict) return {};
-      std::this_thread::sleep_for(std::chrono::milliseconds(
-          std::uniform_int_distribution<int>(0, std::min(100, 2 << std::min(attempt, 6)))(rng)));
+      Backoff(attempt);
     }
     return MakeError(ErrorCode::kConditionFailed,
                      "conversation " + conversation_id + " kept changing; gave up after " +

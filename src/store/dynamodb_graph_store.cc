@@ -127,9 +127,10 @@ class DynamoDbGraphStore final : public GraphStore {
     put.condition_expression = "attribute_not_exists(node_id)";
     tx.items.push_back(put);
     if (!scope.empty()) {
-      // Upsert the scope node, then link it to the memory.
-      dynamodb::TransactWriteItem scope_node;
-      scope_node.kind = dynamodb::TransactWriteItem::Kind::kUpdate;
+      // The scope node is upserted on its own (idempotent), not in the
+      // transaction: concurrent creations in one scope would otherwise all
+      // touch it and cancel each other.
+      dynamodb::UpdateItemRequest scope_node;
       scope_node.table_name = config_.table_name;
       scope_node.key = Key(ScopeNodeId(scope), "META");
       scope_node.update_expression =
@@ -138,7 +139,7 @@ class DynamoDbGraphStore final : public GraphStore {
       scope_node.attributes.names = {{"#t", "type"}};
       scope_node.attributes.values = {
           {":c", S(scope)}, {":t", S("scope_node")}, {":now", now}, {":m", S("{}")}};
-      tx.items.push_back(scope_node);
+      MEM0_RETURN_IF_ERROR(client_->UpdateItem(scope_node));
       for (auto& item : EdgeItems({ScopeMemberEdgeId(id), ScopeNodeId(scope), id, kScopeMemberType,
                                    "{}", Num(meta, "created_at")},
                                   /*with_locator=*/false)) {
@@ -197,37 +198,45 @@ class DynamoDbGraphStore final : public GraphStore {
 
   Result<bool> DeleteNode(const std::string& node_id) override {
     MEM0_RETURN_IF_ERROR(ValidateNodeId(node_id));
+    // The node goes first: from then on no new relationship can reach it
+    // (creation checks the node in its transaction), so the Query below
+    // sees every edge there will ever be.
+    dynamodb::DeleteItemRequest meta;
+    meta.table_name = config_.table_name;
+    meta.key = Key(node_id, "META");
+    meta.return_values = dynamodb::ReturnValues::kAllOld;
+    MEM0_ASSIGN_OR_RETURN(auto meta_deleted, client_->DeleteItem(meta));
+    const bool had_node = meta_deleted.attributes.has_value();
     dynamodb::QueryRequest query;
     query.table_name = config_.table_name;
     query.key_condition_expression = "node_id = :n";
-    query.projection_expression = "node_id, edge_id, source_id, target_id, relationship_type";
+    query.projection_expression =
+        "node_id, edge_id, source_id, target_id, relationship_type, has_locator";
     query.attributes.values = {{":n", S(node_id)}};
     query.consistent_read = true;
     MEM0_ASSIGN_OR_RETURN(auto all, client_->QueryAll(query));
-    if (all.items.empty()) return false;
+    if (all.items.empty()) return had_node;
     // Two phases, so that an interrupted run can always be finished by
     // running again: first everything outside this node's partition (the
-    // twins, locators, REL# items), then the node's own items, the node last.
+    // twins, locators, REL# items), then the node's own items.
     std::vector<dynamodb::WriteRequest> remote, own;
     std::set<std::pair<std::string, std::string>> keys;  // a self-loop yields keys twice
     auto add = [&](std::vector<dynamodb::WriteRequest>& batch, const std::string& pk,
                    const std::string& sk) {
       if (keys.emplace(pk, sk).second) batch.push_back(dynamodb::WriteRequest::Delete(Key(pk, sk)));
     };
-    bool has_meta = false;
     for (const auto& item : all.items) {
       const std::string sk = Str(item, "edge_id");
-      if (sk == "META") {
-        has_meta = true;
-        continue;
-      }
       add(own, node_id, sk);
       const std::string edge_id = EdgeIdOf(item);
       if (edge_id.empty()) continue;  // e.g. a reference REL# item keyed by a type
       if (sk.starts_with("OUT#")) add(remote, Str(item, "target_id"), "IN#" + edge_id);
       if (sk.starts_with("IN#")) add(remote, Str(item, "source_id"), "OUT#" + edge_id);
-      add(remote, kLocatorPrefix + edge_id, "EDGE");
-      add(remote, Str(item, "relationship_type"), "REL#" + edge_id);  // the reference's item
+      if (item.count("has_locator")) {
+        add(remote, kLocatorPrefix + edge_id, "EDGE");
+      } else {
+        add(remote, Str(item, "relationship_type"), "REL#" + edge_id);  // written by the reference
+      }
     }
     // A self-loop's twin lives in this partition: keep it in the own phase.
     std::erase_if(remote, [&](const dynamodb::WriteRequest& w) {
@@ -235,9 +244,6 @@ class DynamoDbGraphStore final : public GraphStore {
     });
     MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, remote}}));
     MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, own}}));
-    if (has_meta) {
-      MEM0_RETURN_IF_ERROR(client_->DeleteItem({config_.table_name, Key(node_id, "META")}));
-    }
     return true;
   }
 
@@ -285,7 +291,7 @@ class DynamoDbGraphStore final : public GraphStore {
   }
 
   Result<void> DeleteRelationship(const std::string& edge_id) override {
-    MEM0_RETURN_IF_ERROR(ValidateKey("edge_id", edge_id, 1000));
+    MEM0_RETURN_IF_ERROR(ValidateEdgeId(edge_id));
     MEM0_ASSIGN_OR_RETURN(auto located, FindEdge(edge_id));
     if (!located) return MakeError(ErrorCode::kNotFound, "relationship " + edge_id + " not found");
     dynamodb::TransactWriteItemsRequest tx;
@@ -321,8 +327,8 @@ class DynamoDbGraphStore final : public GraphStore {
       // Page through edges; the filter is applied server-side, the limit
       // here, so a filter never cuts the result short. Pages are sized with
       // slack for the node's own item and filtered edges.
-      const int remaining = query.limit - static_cast<int>(out.size());
-      request.limit = std::max(remaining * 2, remaining + 10);
+      const int64_t remaining = query.limit - static_cast<int64_t>(out.size());
+      request.limit = static_cast<int>(std::min<int64_t>(std::max(remaining * 2, remaining + 10), 1000));
       MEM0_ASSIGN_OR_RETURN(auto page, client_->Query(request));
       std::vector<Item> edges;
       for (auto& item : page.items) {
@@ -427,7 +433,8 @@ class DynamoDbGraphStore final : public GraphStore {
     request.filter_expression = "begins_with(edge_id, :out)";
     request.scan_index_forward = false;
     while (true) {
-      request.limit = std::max(query.limit - static_cast<int>(out.size()), 1) * 2;
+      request.limit = static_cast<int>(
+          std::min<int64_t>((query.limit - static_cast<int64_t>(out.size())) * 2, 1000));
       MEM0_ASSIGN_OR_RETURN(auto page, client_->Query(request));
       MEM0_ASSIGN_OR_RETURN(bool full, consume(page.items));
       if (full || !page.last_evaluated_key) return out;
@@ -514,6 +521,11 @@ class DynamoDbGraphStore final : public GraphStore {
         graph.edges.push_back(std::move(edge));
       }
     }
+    // Scan segments come back in any order; exports are deterministic.
+    std::sort(graph.nodes.begin(), graph.nodes.end(),
+              [](const auto& a, const auto& b) { return a.node_id < b.node_id; });
+    std::sort(graph.edges.begin(), graph.edges.end(),
+              [](const auto& a, const auto& b) { return a.edge_id < b.edge_id; });
     return graph;
   }
 
@@ -563,49 +575,82 @@ class DynamoDbGraphStore final : public GraphStore {
       if (sk.starts_with("REL#")) rels[sk.substr(4)] = &item;
     }
     GraphCheckReport report;
-    std::vector<dynamodb::WriteRequest> deletes;
-    std::set<std::pair<std::string, std::string>> keys;
-    auto remove = [&](const std::string& pk, const std::string& sk) {
-      if (keys.emplace(pk, sk).second) deletes.push_back(dynamodb::WriteRequest::Delete(Key(pk, sk)));
+    // A broken edge goes whole: whatever is left of its halves, its locator
+    // and REL# item. Keyed by edge id.
+    struct Broken {
+      std::string source_id, target_id;
+      std::set<std::pair<std::string, std::string>> keys;
     };
-    // A broken edge goes whole: its remaining half, locator and REL# item.
-    auto flag = [&](const Item& item, const std::string& why) {
+    std::map<std::string, Broken> broken;
+    auto flag = [&](const std::string& edge_id, const Item& item, const std::string& why) {
       report.problems.push_back(Str(item, "node_id") + " / " + Str(item, "edge_id") + ": " + why);
-      remove(Str(item, "node_id"), Str(item, "edge_id"));
-      const std::string edge_id = EdgeIdOf(item);
-      if (edge_id.empty()) return;
-      if (locators.count(edge_id)) remove(kLocatorPrefix + edge_id, "EDGE");
-      if (rels.count(edge_id)) remove(Str(*rels[edge_id], "node_id"), "REL#" + edge_id);
+      Broken& b = broken[edge_id];
+      b.source_id = Str(item, "source_id");
+      b.target_id = Str(item, "target_id");
+      b.keys.emplace(Str(item, "node_id"), Str(item, "edge_id"));
+      for (const auto* halves : {&outs, &ins}) {
+        if (auto it = halves->find(edge_id); it != halves->end()) {
+          b.keys.emplace(Str(*it->second, "node_id"), Str(*it->second, "edge_id"));
+        }
+      }
+      if (locators.count(edge_id)) b.keys.emplace(kLocatorPrefix + edge_id, "EDGE");
+      if (rels.count(edge_id)) b.keys.emplace(Str(*rels[edge_id], "node_id"), "REL#" + edge_id);
     };
     auto check_half = [&](const std::map<std::string, const Item*>& halves,
                           const std::map<std::string, const Item*>& twins, const char* twin_name) {
       for (const auto& [edge_id, item] : halves) {
         if (!twins.count(edge_id)) {
-          flag(*item, std::string("its ") + twin_name + " twin is missing");
+          flag(edge_id, *item, std::string("its ") + twin_name + " twin is missing");
         } else if (!metas.count(Str(*item, "source_id")) || !metas.count(Str(*item, "target_id"))) {
-          flag(*item, "an endpoint node is missing");
+          flag(edge_id, *item, "an endpoint node is missing");
         }
       }
     };
     check_half(outs, ins, "IN#");
     check_half(ins, outs, "OUT#");
-    for (const auto& edge_id : locators) {
-      if (!outs.count(edge_id) && !ins.count(edge_id)) {
-        report.problems.push_back(kLocatorPrefix + edge_id + " / EDGE: locator of a missing edge");
-        remove(kLocatorPrefix + edge_id, "EDGE");
-      }
-    }
     for (const auto& [edge_id, item] : rels) {
-      if (!outs.count(edge_id) && !ins.count(edge_id)) {
-        report.problems.push_back(Str(*item, "node_id") + " / REL#" + edge_id +
-                                  ": REL# item of a missing edge");
-        remove(Str(*item, "node_id"), "REL#" + edge_id);
+      if (!outs.count(edge_id) && !ins.count(edge_id)) flag(edge_id, *item, "REL# item of a missing edge");
+    }
+    for (const auto& edge_id : locators) {
+      if (outs.count(edge_id) || ins.count(edge_id) || broken.count(edge_id)) continue;
+      report.problems.push_back(kLocatorPrefix + edge_id + " / EDGE: locator of a missing edge");
+      broken[edge_id].keys.emplace(kLocatorPrefix + edge_id, "EDGE");
+    }
+    if (!repair || broken.empty()) return report;
+
+    // The scan is no snapshot: an edge being created while it ran can look
+    // half-written. Re-read each suspect consistently and spare the ones
+    // that are whole now.
+    std::set<std::pair<std::string, std::string>> probe_keys;
+    for (const auto& [edge_id, b] : broken) {
+      if (b.source_id.empty()) continue;  // a lone locator: nothing to re-read
+      probe_keys.insert({{b.source_id, "OUT#" + edge_id},
+                         {b.target_id, "IN#" + edge_id},
+                         {b.source_id, "META"},
+                         {b.target_id, "META"}});
+    }
+    std::vector<Item> probe;
+    for (const auto& [pk, sk] : probe_keys) probe.push_back(Key(pk, sk));
+    std::set<std::pair<std::string, std::string>> present;
+    if (!probe.empty()) {
+      MEM0_ASSIGN_OR_RETURN(auto got,
+                            client_->BatchGetItem({{config_.table_name, {probe, "", {}, true}}}));
+      for (const auto& item : got.responses[config_.table_name]) {
+        present.emplace(Str(item, "node_id"), Str(item, "edge_id"));
       }
     }
-    if (repair && !deletes.empty()) {
-      MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, deletes}}));
-      report.repaired = static_cast<int64_t>(deletes.size());
+    std::vector<dynamodb::WriteRequest> deletes;
+    for (const auto& [edge_id, b] : broken) {
+      const bool whole_now = !b.source_id.empty() &&
+                             present.count({b.source_id, "OUT#" + edge_id}) &&
+                             present.count({b.target_id, "IN#" + edge_id}) &&
+                             present.count({b.source_id, "META"}) &&
+                             present.count({b.target_id, "META"});
+      if (whole_now) continue;
+      for (const auto& [pk, sk] : b.keys) deletes.push_back(dynamodb::WriteRequest::Delete(Key(pk, sk)));
     }
+    MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, deletes}}));
+    report.repaired = static_cast<int64_t>(deletes.size());
     return report;
   }
 
@@ -626,8 +671,13 @@ class DynamoDbGraphStore final : public GraphStore {
                   {"properties", S(edge.properties_json)},
                   {"created_at", Seconds(edge.created_at)}};
     };
-    std::vector<Item> items = {half(edge.source_id, "OUT#", "outgoing"),
-                               half(edge.target_id, "IN#", "incoming")};
+    auto mark = [&](Item item) {
+      // Edges with a locator; the reference's edges have a REL# item instead.
+      if (with_locator) item["has_locator"] = AttributeValue::Bool(true);
+      return item;
+    };
+    std::vector<Item> items = {mark(half(edge.source_id, "OUT#", "outgoing")),
+                               mark(half(edge.target_id, "IN#", "incoming"))};
     if (with_locator) {
       // Named so that it stays off the relationship-type index.
       items.push_back({{"node_id", S(kLocatorPrefix + edge.edge_id)},
@@ -708,7 +758,7 @@ class DynamoDbGraphStore final : public GraphStore {
     scan.filter_expression = "edge_id = :e";
     scan.attributes.values = {{":e", S("OUT#" + edge_id)}};
     scan.consistent_read = true;
-    MEM0_ASSIGN_OR_RETURN(auto found, client_->ScanAll(scan));
+    MEM0_ASSIGN_OR_RETURN(auto found, client_->ScanAll(scan, /*max_items=*/1));
     if (found.items.empty()) return std::optional<EdgeEnds>();
     return std::optional<EdgeEnds>(EdgeEnds{Str(found.items[0], "source_id"),
                                             Str(found.items[0], "target_id"),

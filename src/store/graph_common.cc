@@ -41,17 +41,21 @@ std::string SubgraphToJson(const Subgraph& graph) {
 }
 
 std::string SubgraphToDot(const Subgraph& graph) {
-  auto quote = [](const std::string& s) {
-    std::string text = s.size() > 60 ? s.substr(0, 57) + "..." : s;
-    return JsonQuote(text);  // DOT accepts C-style escaped double-quoted strings
+  // DOT accepts C-style escaped double-quoted strings.
+  auto quote = [](const std::string& s) { return JsonQuote(s); };
+  auto label = [](const std::string& s) {
+    if (s.size() <= 60) return JsonQuote(s);
+    size_t cut = 57;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
+    return JsonQuote(s.substr(0, cut) + "...");
   };
   std::string out = "digraph mem0 {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n";
   for (const auto& n : graph.nodes) {
-    out += "  " + quote(n.node_id) + " [label=" + quote(n.content) + "];\n";
+    out += "  " + quote(n.node_id) + " [label=" + label(n.content) + "];\n";
   }
   for (const auto& e : graph.edges) {
     out += "  " + quote(e.source_id) + " -> " + quote(e.target_id) +
-           " [label=" + quote(e.relationship_type) + "];\n";
+           " [label=" + label(e.relationship_type) + "];\n";
   }
   return out + "}\n";
 }
@@ -78,6 +82,14 @@ Status ValidateRelationshipType(const std::string& type) {
   if (type == kScopeMemberType) {
     return MakeError(ErrorCode::kInvalidArgument,
                      std::string("relationship_type ") + kScopeMemberType + " is reserved");
+  }
+  return {};
+}
+
+Status ValidateEdgeId(const std::string& edge_id) {
+  MEM0_RETURN_IF_ERROR(ValidateKey("edge_id", edge_id, 1000));
+  if (edge_id.starts_with(ScopeMemberEdgeId(""))) {
+    return MakeError(ErrorCode::kInvalidArgument, "edge_id " + edge_id + " is internal (scope membership)");
   }
   return {};
 }

@@ -18,6 +18,8 @@ inline constexpr size_t kMaxContentBytes = 300 * 1024;
 Status ValidateNodeId(const std::string& node_id);
 Status ValidateScope(const std::string& scope);
 Status ValidateRelationshipType(const std::string& type);
+// Edge ids of scope membership are internal and refused here.
+Status ValidateEdgeId(const std::string& edge_id);
 Status ValidateContent(const std::string& content);
 // Parses and checks that `text` is a JSON object; `field` names it in errors.
 Result<nlohmann::json> ParseJsonObject(const std::string& field, const std::string& text);

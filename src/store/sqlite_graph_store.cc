@@ -192,7 +192,7 @@ class SqliteGraphStore final : public GraphStore {
   }
 
   Result<void> DeleteRelationship(const std::string& edge_id) override {
-    MEM0_RETURN_IF_ERROR(ValidateKey("edge_id", edge_id, 1000));
+    MEM0_RETURN_IF_ERROR(ValidateEdgeId(edge_id));
     std::lock_guard<std::mutex> lock(mu_);
     return db_->InTransaction([&]() -> Status {
       MEM0_ASSIGN_OR_RETURN(Statement del, db_->Prepare("DELETE FROM graph_edges WHERE edge_id = ?"));
@@ -222,7 +222,11 @@ class SqliteGraphStore final : public GraphStore {
     }
     sql += " AND (?2 = '' OR n.scope = ?2) AND " +
            TypeFilter("e.relationship_type", query.relationship_types.size(), 4) +
-           " ORDER BY e.edge_id LIMIT ?3";
+           // DynamoDB's order: by sort key, so with both directions the IN#
+           // items (self-loops among them) come before the OUT# ones.
+           (query.direction == Direction::kBoth ? " ORDER BY e.target_id <> ?1, e.edge_id"
+                                                : " ORDER BY e.edge_id") +
+           " LIMIT ?3";
     std::lock_guard<std::mutex> lock(mu_);
     MEM0_ASSIGN_OR_RETURN(Statement select, db_->Prepare(sql));
     select.BindText(1, node_id).BindText(2, query.scope).BindInt64(3, query.limit);

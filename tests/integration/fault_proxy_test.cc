@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "mem0/conversation_store.h"
 #include "mem0/dynamodb/client.h"
 #include "support/loopback_server.h"
 #include "support/test_env.h"
@@ -165,6 +168,75 @@ TEST(FaultProxyTest, EveryWriteLandsExactlyOnce) {
   ASSERT_TRUE(counter.ok());
   ASSERT_TRUE(counter->item.has_value());
   EXPECT_EQ(counter->item->at("hits").n(), "20");
+  (void)direct->DeleteTable(table);
+}
+
+// The conversation store through the same faults: lost replies of
+// conditional writes, appends and deletes must neither fail nor apply twice.
+TEST(FaultProxyTest, ConversationWritesLandExactlyOnce) {
+  using nlohmann::json;
+  auto direct = testing::MakeLocalClient();
+  const std::string table = testing::UniqueName("faults-conv");
+  testing::CreateTestTable(*direct, table, "user_id", "conversation_id");
+  FaultProxy proxy(testing::DynamoDbLocalEndpoint());
+  ClientConfig config;
+  config.endpoint_url = proxy.url();
+  config.retry.base_delay = std::chrono::milliseconds(1);
+  config.retry.max_delay = std::chrono::milliseconds(5);
+  DynamoDBConversationConfig store_config;
+  store_config.table_name = table;
+  store_config.client = std::shared_ptr<Client>(testing::MakeLocalClient(config).release());
+  auto store = MakeDynamoDbConversationStore(store_config);
+  ASSERT_TRUE(store.ok());
+
+  const std::string big =
+      json::array({{{"role", "user"}, {"content", std::string(600 * 1024, 'b')}}}).dump();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) {
+    auto id = (*store)->StoreConversation("u", i == 0 ? big : "[]");
+    ASSERT_TRUE(id.ok()) << id.error().ToString();
+    ids.push_back(*id);
+  }
+  for (int i = 0; i < 12; ++i) {
+    for (int c : {0, 1}) {
+      auto appended = (*store)->AppendMessages(
+          "u", ids[c], json::array({{{"role", "user"}, {"content", std::to_string(i)}}}).dump());
+      ASSERT_TRUE(appended.ok()) << appended.error().ToString();
+    }
+  }
+  auto deleted = (*store)->DeleteConversation("u", ids[3]);
+  ASSERT_TRUE(deleted.ok()) << deleted.error().ToString();
+  EXPECT_GT(proxy.injected()[Fault::kDropAfter], 0);
+
+  // Read back through a clean connection.
+  DynamoDBConversationConfig clean_config = store_config;
+  clean_config.client = std::shared_ptr<Client>(testing::MakeLocalClient().release());
+  auto clean = MakeDynamoDbConversationStore(clean_config);
+  ASSERT_TRUE(clean.ok());
+  for (int c : {0, 1}) {
+    auto got = (*clean)->GetConversation("u", ids[c]);
+    ASSERT_TRUE(got.ok() && got->has_value()) << (got.ok() ? "absent" : got.error().ToString());
+    json messages = json::parse((*got)->messages_json);
+    ASSERT_EQ(messages.size(), (c == 0 ? 1u : 0u) + 12u);  // none lost, none twice
+    for (int i = 0; i < 12; ++i) {
+      EXPECT_EQ(messages[(c == 0 ? 1 : 0) + i]["content"], std::to_string(i));
+    }
+  }
+  EXPECT_FALSE((*clean)->GetConversation("u", ids[3])->has_value());
+  // Only the big conversation's current parts remain in its parts partition.
+  QueryRequest parts;
+  parts.table_name = table;
+  parts.key_condition_expression = "user_id = :p";
+  parts.attributes.values = {{":p", AttributeValue::S("mem0#parts#u")}};
+  parts.consistent_read = true;
+  auto stored_parts = direct->QueryAll(parts);
+  ASSERT_TRUE(stored_parts.ok());
+  auto head = direct->GetItem({table, {{"user_id", AttributeValue::S("u")},
+                                       {"conversation_id", AttributeValue::S(ids[0])}}, "", {}, true});
+  ASSERT_TRUE(head.ok() && head->item);
+  EXPECT_EQ(stored_parts->items.size(),
+            static_cast<size_t>(std::stoi(head->item->at("overflow_parts").n())))
+      << "old generations of overflow parts were left behind";
   (void)direct->DeleteTable(table);
 }
 

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <algorithm>
+#include <atomic>
 #include <set>
+#include <thread>
 
 #include "support/graph_fixture.h"
 
@@ -134,6 +137,12 @@ TEST_P(GraphConformanceTest, FiltersNeverCutResultsShort) {
   EXPECT_EQ(rare->size(), 5u);
   auto limited = store().GetRelatedMemories("hub", {{}, Direction::kBoth, 7});
   EXPECT_EQ(limited->size(), 7u);
+  // Both engines pick the same 7: in edge id order (incoming ones first).
+  auto all = store().GetRelatedMemories("hub", {{}, Direction::kBoth, 100});
+  std::vector<std::string> ids;
+  for (const auto& r : *all) ids.push_back(r.edge_id);
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+  for (size_t i = 0; i < limited->size(); ++i) EXPECT_EQ((*limited)[i].edge_id, ids[i]);
   auto by_type = store().GetMemoriesByRelationshipType("RARE", {3});
   ASSERT_TRUE(by_type.ok()) << by_type.error().ToString();
   EXPECT_EQ(by_type->size(), 3u);
@@ -288,6 +297,28 @@ TEST_P(GraphConformanceTest, ScopesKeepMemoriesApart) {
   EXPECT_TRUE(store().GetMemoriesByRelationshipType("RELATED", {10, {}, {}, "user:carol"})->empty());
 }
 
+TEST_P(GraphConformanceTest, ConcurrentCreationInOneScope) {
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 5; ++i) {
+        const std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
+        auto created = store().CreateMemoryNode("memory", "{}", id, "user:shared");
+        if (!created.ok()) {
+          ++failures;
+          ADD_FAILURE() << created.error().ToString();
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto listed = store().ListScope("user:shared", 100);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->size(), 40u);
+}
+
 TEST_P(GraphConformanceTest, BadInputIsRejectedAndWritesNothing) {
   Node("a");
   auto expect_invalid = [](const auto& result, const std::string& field) {
@@ -303,6 +334,7 @@ TEST_P(GraphConformanceTest, BadInputIsRejectedAndWritesNothing) {
   expect_invalid(store().CreateRelationship("a", "a", "T", "not json"), "properties");
   expect_invalid(store().CreateRelationship("", "a", "T", "{}"), "node_id");
   expect_invalid(store().UpdateNode("a", std::nullopt, "[]"), "metadata");
+  expect_invalid(store().DeleteRelationship("mem0-scope-member:a"), "edge_id");
   EXPECT_FALSE(store().GetNode("m1")->has_value());
   EXPECT_FALSE(store().GetNode("m2")->has_value());
   EXPECT_TRUE(store().GetRelatedMemories("a", {})->empty());

@@ -191,6 +191,23 @@ TEST(ClientRetry, TransactionCancellationReasonsAreParsed) {
   EXPECT_NE(f.transport->requests()[0].body.find("ClientRequestToken"), std::string::npos);
 }
 
+TEST(ClientRetry, TransactionsCancelledByContentionAreRetried) {
+  Fixture f;
+  f.transport->Reply(400, R"({"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","Message":"Transaction cancelled","CancellationReasons":[{"Code":"None"},{"Code":"TransactionConflict"}]})");
+  f.transport->Reply(200, "{}");
+  TransactWriteItemsRequest request;
+  request.items.push_back({TransactWriteItem::Kind::kPut, "t", {{"pk", AttributeValue::S("a")}}});
+  auto result = f.client->TransactWriteItems(request);
+  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  EXPECT_EQ(f.transport->sent(), 2u);
+  // The same token both times: the retry cannot apply twice.
+  auto token = [](const HttpRequest& r) {
+    auto at = r.body.find("ClientRequestToken");
+    return r.body.substr(at, 60);
+  };
+  EXPECT_EQ(token(f.transport->requests()[0]), token(f.transport->requests()[1]));
+}
+
 TEST(ClientRetry, RequestsAreSignedWithTargetAndContentType) {
   Fixture f;
   f.transport->Reply(200, "{}");
