@@ -27,9 +27,9 @@ namespace mem0 {
 struct Conversation {
   std::string user_id;
   std::string conversation_id;
-  std::string messages_json = "[]";  // JSON array of {role, content, ...}
-  std::string metadata_json = "{}";  // JSON object
-  int64_t timestamp = 0;             // creation, unix seconds
+  std::string messages_json = "[]";        // JSON array of {role, content, ...}
+  std::string metadata_json = "{}";        // JSON object
+  int64_t timestamp = 0;                   // creation, unix seconds
   std::optional<int64_t> updated_at;       // unix seconds
   std::optional<int64_t> expiration_time;  // unix seconds, when TTL is on
 };
@@ -102,7 +102,7 @@ class ConversationStore {
 struct SqliteConfig {
   std::string path;  // empty: ~/.mem0/mem0.db (parent folders are created)
   int busy_timeout_ms = 30000;
-  int ttl_days = 0;  // > 0: conversations expire after this many days
+  int ttl_days = 0;              // > 0: conversations expire after this many days
   std::shared_ptr<Clock> clock;  // null: SystemClock()
 };
 

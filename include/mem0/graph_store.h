@@ -34,7 +34,7 @@ struct MemoryNode {
   std::string node_id;
   std::string content;
   std::string metadata_json = "{}";
-  std::string scope;  // empty: unscoped
+  std::string scope;      // empty: unscoped
   double created_at = 0;  // unix seconds (fractional)
   std::optional<double> updated_at;
 };

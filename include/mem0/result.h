@@ -20,17 +20,17 @@
 namespace mem0 {
 
 enum class ErrorCode {
-  kInvalidArgument,     // caller's input is wrong; nothing was written
-  kNotFound,            // the addressed item/table/node does not exist
-  kAlreadyExists,       // create of something that exists
-  kConditionFailed,     // a conditional write or transaction was rejected
-  kThrottled,           // throughput exceeded after all retries
-  kServiceError,        // any other error the service reported
-  kNetworkError,        // could not reach the service, or the reply was damaged
-  kCredentialsError,    // no usable credentials
-  kStorageError,        // local storage (SQLite, files) failed
-  kTimeout,             // a waiter or deadline ran out
-  kInternal,            // a bug or an impossible state
+  kInvalidArgument,   // caller's input is wrong; nothing was written
+  kNotFound,          // the addressed item/table/node does not exist
+  kAlreadyExists,     // create of something that exists
+  kConditionFailed,   // a conditional write or transaction was rejected
+  kThrottled,         // throughput exceeded after all retries
+  kServiceError,      // any other error the service reported
+  kNetworkError,      // could not reach the service, or the reply was damaged
+  kCredentialsError,  // no usable credentials
+  kStorageError,      // local storage (SQLite, files) failed
+  kTimeout,           // a waiter or deadline ran out
+  kInternal,          // a bug or an impossible state
 };
 
 const char* ErrorCodeName(ErrorCode code);
@@ -65,7 +65,7 @@ Error MakeError(ErrorCode code, std::string message, std::string type = {});
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
+  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}      // NOLINT
   Result(Error error) : data_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
   bool ok() const { return data_.index() == 0; }
@@ -106,19 +106,19 @@ using Status = Result<void>;
 }  // namespace mem0
 
 // Propagates an error from an expression returning Result<...>.
-#define MEM0_RETURN_IF_ERROR(expr)                   \
-  do {                                               \
-    auto mem0_status_ = (expr);                      \
+#define MEM0_RETURN_IF_ERROR(expr)                                  \
+  do {                                                              \
+    auto mem0_status_ = (expr);                                     \
     if (!mem0_status_.ok()) return std::move(mem0_status_).error(); \
   } while (0)
 
 #define MEM0_CONCAT_INNER_(a, b) a##b
 #define MEM0_CONCAT_(a, b) MEM0_CONCAT_INNER_(a, b)
 // Declares `lhs` from a Result's value, or returns its error.
-#define MEM0_ASSIGN_OR_RETURN(lhs, expr)                                        \
-  auto MEM0_CONCAT_(mem0_result_, __LINE__) = (expr);                           \
-  if (!MEM0_CONCAT_(mem0_result_, __LINE__).ok())                               \
-    return std::move(MEM0_CONCAT_(mem0_result_, __LINE__)).error();             \
+#define MEM0_ASSIGN_OR_RETURN(lhs, expr)                            \
+  auto MEM0_CONCAT_(mem0_result_, __LINE__) = (expr);               \
+  if (!MEM0_CONCAT_(mem0_result_, __LINE__).ok())                   \
+    return std::move(MEM0_CONCAT_(mem0_result_, __LINE__)).error(); \
   lhs = std::move(MEM0_CONCAT_(mem0_result_, __LINE__)).value()
 
 #endif  // MEM0_RESULT_H_

@@ -2,10 +2,9 @@
 #ifndef MEM0_SRC_BENCH_BENCH_H_
 #define MEM0_SRC_BENCH_BENCH_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "mem0/dynamodb/client.h"
 #include "mem0/result.h"

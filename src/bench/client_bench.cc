@@ -168,8 +168,9 @@ int RunClientBench(const ClientBenchOptions& options) {
   // Baseline 1: the same GetItem, signed once, replayed raw.
   dynamodb::HttpRequest request;
   request.url = client.endpoint_url() + "/";
-  request.body = R"({"TableName":")" + options.table +
-                 R"(","Key":{"user_id":{"S":"bench-user"},"conversation_id":{"S":"bench-conversation"}}})";
+  request.body =
+      R"({"TableName":")" + options.table +
+      R"(","Key":{"user_id":{"S":"bench-user"},"conversation_id":{"S":"bench-conversation"}}})";
   request.headers = {{"Host", request.url.substr(7, request.url.size() - 8)},
                      {"Content-Type", "application/x-amz-json-1.0"},
                      {"X-Amz-Target", "DynamoDB_20120810.GetItem"}};

@@ -42,7 +42,8 @@ Result<double> RunPythonForNumber(const std::string& python, const std::string& 
   unlink(script_path);
   unlink(input_path);
   if (status != 0 || out.empty()) {
-    return MakeError(ErrorCode::kInternal, python + " failed (exit " + std::to_string(status) + ")");
+    return MakeError(ErrorCode::kInternal,
+                     python + " failed (exit " + std::to_string(status) + ")");
   }
   return std::stod(out.substr(out.find_last_of('\n', out.size() - 2) + 1));
 }
@@ -54,7 +55,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   mem0::bench::ClientBenchOptions client_options;
-  auto* client = app.add_subcommand("client", "PutItem/GetItem loops on a conversation-keyed table");
+  auto* client =
+      app.add_subcommand("client", "PutItem/GetItem loops on a conversation-keyed table");
   client->add_option("--endpoint-url", client_options.endpoint_url)->required();
   client->add_option("--region", client_options.region);
   client->add_option("--table", client_options.table)->required();

@@ -54,10 +54,9 @@ void PrintRequests(dynamodb::Client* client, const std::string& name, uint64_t b
 }
 
 Result<std::shared_ptr<dynamodb::Client>> LocalClient(const StoreBenchOptions& options) {
-  MEM0_ASSIGN_OR_RETURN(auto client, MakeClientFromConfig(options.region.empty() ? "us-east-1"
-                                                                                  : options.region,
-                                                           options.endpoint_url, "", "", "", "",
-                                                           true));
+  MEM0_ASSIGN_OR_RETURN(auto client,
+                        MakeClientFromConfig(options.region.empty() ? "us-east-1" : options.region,
+                                             options.endpoint_url, "", "", "", "", true));
   TablesConfig tables;
   tables.region = client->region();
   tables.conversation_table = options.conversation_table;
@@ -75,8 +74,12 @@ Status SqliteHistoryFigures(const StoreBenchOptions& options, const std::string&
   config.path = db_path;
   MEM0_ASSIGN_OR_RETURN(auto store, MakeSqliteConversationStore(config));
   auto record = [](const std::string& memory, int i) {
-    return HistoryRecord{"", memory, "old " + std::to_string(i), "new " + std::to_string(i),
-                         "UPDATE", "2026-01-01T00:00:00." + std::to_string(100000 + i)};
+    return HistoryRecord{"",
+                         memory,
+                         "old " + std::to_string(i),
+                         "new " + std::to_string(i),
+                         "UPDATE",
+                         "2026-01-01T00:00:00." + std::to_string(100000 + i)};
   };
   MEM0_ASSIGN_OR_RETURN(double adds, Rate(options.seconds, 1000, [&](int i) -> Status {
                           return store->AddHistory(record("m" + std::to_string(i % 500), i)).ok()
@@ -113,7 +116,8 @@ Status SqliteHistoryFigures(const StoreBenchOptions& options, const std::string&
   MEM0_ASSIGN_OR_RETURN(double recent, Rate(options.seconds / 2, 100, [&](int i) -> Status {
                           return store->GetLastMessages("scope" + std::to_string(i % 1000), 10).ok()
                                      ? Status()
-                                     : MakeError(ErrorCode::kStorageError, "get_last_messages failed");
+                                     : MakeError(ErrorCode::kStorageError,
+                                                 "get_last_messages failed");
                         }));
   Print("sqlite_get_last_messages_per_s_1000_scopes", recent);
   store.reset();
@@ -174,9 +178,9 @@ Status SqliteHistoryFigures(const StoreBenchOptions& options, const std::string&
 int RunConversationBench(const StoreBenchOptions& options) {
   std::shared_ptr<dynamodb::Client> client;
   std::unique_ptr<ConversationStore> store;
-  const std::string db_path = (std::filesystem::temp_directory_path() /
-                               ("mem0-bench-" + NewUuid().substr(0, 8) + ".db"))
-                                  .string();
+  const std::string db_path =
+      (std::filesystem::temp_directory_path() / ("mem0-bench-" + NewUuid().substr(0, 8) + ".db"))
+          .string();
   if (options.engine == "dynamodb") {
     auto made = LocalClient(options);
     if (!made.ok()) return Fail(made.error());
@@ -258,8 +262,9 @@ int RunGraphBench(const StoreBenchOptions& options) {
                                    : graph.CreateRelationship(hub, id, "LINKS", "{}"));
       }
       MEM0_ASSIGN_OR_RETURN(double rate, Rate(options.seconds / 4, 20, [&](int) -> Status {
-                              MEM0_ASSIGN_OR_RETURN(auto related,
-                                                    graph.GetRelatedMemories(hub, {{}, Direction::kBoth, 100}));
+                              MEM0_ASSIGN_OR_RETURN(
+                                  auto related,
+                                  graph.GetRelatedMemories(hub, {{}, Direction::kBoth, 100}));
                               return static_cast<int>(related.size()) == k
                                          ? Status()
                                          : MakeError(ErrorCode::kInternal, "wrong neighbour count");
@@ -302,11 +307,11 @@ int RunGraphBench(const StoreBenchOptions& options) {
         MEM0_RETURN_IF_ERROR(graph.CreateRelationship(child, grandchild, "HAS", "{}"));
       }
     }
-    MEM0_ASSIGN_OR_RETURN(double traversals, Rate(options.seconds / 4, 10, [&](int) -> Status {
-                            MEM0_ASSIGN_OR_RETURN(auto g, graph.Traverse(root, {2, Direction::kOutgoing}));
-                            return g.nodes.size() == 41 ? Status()
-                                                        : MakeError(ErrorCode::kInternal, "wrong size");
-                          }));
+    MEM0_ASSIGN_OR_RETURN(
+        double traversals, Rate(options.seconds / 4, 10, [&](int) -> Status {
+          MEM0_ASSIGN_OR_RETURN(auto g, graph.Traverse(root, {2, Direction::kOutgoing}));
+          return g.nodes.size() == 41 ? Status() : MakeError(ErrorCode::kInternal, "wrong size");
+        }));
     Print("traverse_depth2_41_nodes_ops_per_s", traversals);
     client->counters().Reset();
     MEM0_RETURN_IF_ERROR(graph.Traverse(root, {2, Direction::kOutgoing}));

@@ -18,7 +18,7 @@ struct GlobalOptions {
   std::string endpoint_url;
   std::string region;
   std::string profile;
-  std::string output = "json";  // json | text
+  std::string output = "json";    // json | text
   std::string engine = "sqlite";  // sqlite | dynamodb
   std::string db;                 // SQLite path; empty: ~/.mem0/mem0.db
   std::string conversation_table = "Mem0Conversations";

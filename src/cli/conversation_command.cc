@@ -94,7 +94,9 @@ void AddConversationCommands(CLI::App& app, Runner& runner) {
   };
   auto args = std::make_shared<Args>();
   auto add_user = [&](CLI::App* c) { c->add_option("--user", args->user, "user id")->required(); };
-  auto add_id = [&](CLI::App* c) { c->add_option("--id", args->id, "conversation id")->required(); };
+  auto add_id = [&](CLI::App* c) {
+    c->add_option("--id", args->id, "conversation id")->required();
+  };
   auto add_body = [&](CLI::App* c) {
     c->add_option("--metadata", args->metadata, "metadata JSON object");
     c->add_option("--file", args->file, "messages JSON array (default: stdin)");
@@ -104,47 +106,60 @@ void AddConversationCommands(CLI::App& app, Runner& runner) {
   auto* store = group->add_subcommand("store", "store a conversation; prints its id");
   add_user(store);
   add_body(store);
-  runner.Attach(store, [args, &options]() -> CommandResult {
-    MEM0_ASSIGN_OR_RETURN(std::string messages, ReadMessages(args->file));
-    MEM0_ASSIGN_OR_RETURN(auto conversations, OpenConversationStore(options));
-    MEM0_ASSIGN_OR_RETURN(std::string id,
-                          conversations->StoreConversation(
-                              args->user, messages, args->metadata.empty() ? "{}" : args->metadata));
-    return Json{{"conversation_id", id}};
-  }, [](const Json& j) { return j["conversation_id"].get<std::string>() + "\n"; });
+  runner.Attach(
+      store,
+      [args, &options]() -> CommandResult {
+        MEM0_ASSIGN_OR_RETURN(std::string messages, ReadMessages(args->file));
+        MEM0_ASSIGN_OR_RETURN(auto conversations, OpenConversationStore(options));
+        MEM0_ASSIGN_OR_RETURN(std::string id, conversations->StoreConversation(
+                                                  args->user, messages,
+                                                  args->metadata.empty() ? "{}" : args->metadata));
+        return Json{{"conversation_id", id}};
+      },
+      [](const Json& j) { return j["conversation_id"].get<std::string>() + "\n"; });
 
   auto* get = group->add_subcommand("get", "print one conversation (exit 1 when absent)");
   add_user(get);
   add_id(get);
-  runner.Attach(get, [args, &options]() -> CommandResult {
-    MEM0_ASSIGN_OR_RETURN(auto conversations, OpenConversationStore(options));
-    MEM0_ASSIGN_OR_RETURN(auto found, conversations->GetConversation(args->user, args->id));
-    if (!found) return MakeError(ErrorCode::kNotFound, "conversation " + args->id + " not found");
-    return ConversationJson(*found);
-  }, ConversationText);
+  runner.Attach(
+      get,
+      [args, &options]() -> CommandResult {
+        MEM0_ASSIGN_OR_RETURN(auto conversations, OpenConversationStore(options));
+        MEM0_ASSIGN_OR_RETURN(auto found, conversations->GetConversation(args->user, args->id));
+        if (!found)
+          return MakeError(ErrorCode::kNotFound, "conversation " + args->id + " not found");
+        return ConversationJson(*found);
+      },
+      ConversationText);
 
   auto* list = group->add_subcommand("list", "a user's conversations, newest first");
   add_user(list);
   list->add_option("--limit", args->limit, "page size")->check(CLI::Range(1, 1000));
   list->add_option("--next-token", args->next_token, "token from the previous page");
   list->add_flag("--all", args->all, "follow next tokens to the end");
-  runner.Attach(list, [args, &options]() -> CommandResult {
-    MEM0_ASSIGN_OR_RETURN(auto conversations, OpenConversationStore(options));
-    Json out = {{"conversations", Json::array()}, {"next_token", nullptr}};
-    std::string token = args->next_token;
-    do {
-      MEM0_ASSIGN_OR_RETURN(auto page, conversations->ListConversations(args->user, args->limit, token));
-      for (const auto& c : page.conversations) out["conversations"].push_back(ConversationJson(c));
-      token = page.next_token.value_or("");
-      out["next_token"] = page.next_token ? Json(*page.next_token) : Json(nullptr);
-    } while (args->all && !token.empty());
-    return out;
-  }, [](const Json& j) {
-    std::string text;
-    for (const auto& c : j["conversations"]) text += ConversationText(c);
-    if (!j["next_token"].is_null()) text += "next token: " + j["next_token"].get<std::string>() + "\n";
-    return text;
-  });
+  runner.Attach(
+      list,
+      [args, &options]() -> CommandResult {
+        MEM0_ASSIGN_OR_RETURN(auto conversations, OpenConversationStore(options));
+        Json out = {{"conversations", Json::array()}, {"next_token", nullptr}};
+        std::string token = args->next_token;
+        do {
+          MEM0_ASSIGN_OR_RETURN(auto page,
+                                conversations->ListConversations(args->user, args->limit, token));
+          for (const auto& c : page.conversations)
+            out["conversations"].push_back(ConversationJson(c));
+          token = page.next_token.value_or("");
+          out["next_token"] = page.next_token ? Json(*page.next_token) : Json(nullptr);
+        } while (args->all && !token.empty());
+        return out;
+      },
+      [](const Json& j) {
+        std::string text;
+        for (const auto& c : j["conversations"]) text += ConversationText(c);
+        if (!j["next_token"].is_null())
+          text += "next token: " + j["next_token"].get<std::string>() + "\n";
+        return text;
+      });
 
   for (const char* name : {"update", "append"}) {
     const bool append = std::string(name) == "append";
@@ -153,29 +168,35 @@ void AddConversationCommands(CLI::App& app, Runner& runner) {
     add_user(command);
     add_id(command);
     add_body(command);
-    runner.Attach(command, [args, &options, append]() -> CommandResult {
-      MEM0_ASSIGN_OR_RETURN(std::string messages, ReadMessages(args->file));
-      MEM0_ASSIGN_OR_RETURN(auto conversations, OpenConversationStore(options));
-      if (append) {
-        MEM0_RETURN_IF_ERROR(conversations->AppendMessages(args->user, args->id, messages));
-      } else {
-        std::optional<std::string> metadata;
-        if (!args->metadata.empty()) metadata = args->metadata;
-        MEM0_RETURN_IF_ERROR(
-            conversations->UpdateConversation(args->user, args->id, messages, metadata));
-      }
-      return Json{{"conversation_id", args->id}, {append ? "appended" : "updated", true}};
-    }, [](const Json& j) { return "ok " + j["conversation_id"].get<std::string>() + "\n"; });
+    runner.Attach(
+        command,
+        [args, &options, append]() -> CommandResult {
+          MEM0_ASSIGN_OR_RETURN(std::string messages, ReadMessages(args->file));
+          MEM0_ASSIGN_OR_RETURN(auto conversations, OpenConversationStore(options));
+          if (append) {
+            MEM0_RETURN_IF_ERROR(conversations->AppendMessages(args->user, args->id, messages));
+          } else {
+            std::optional<std::string> metadata;
+            if (!args->metadata.empty()) metadata = args->metadata;
+            MEM0_RETURN_IF_ERROR(
+                conversations->UpdateConversation(args->user, args->id, messages, metadata));
+          }
+          return Json{{"conversation_id", args->id}, {append ? "appended" : "updated", true}};
+        },
+        [](const Json& j) { return "ok " + j["conversation_id"].get<std::string>() + "\n"; });
   }
 
   auto* del = group->add_subcommand("delete", "delete a conversation");
   add_user(del);
   add_id(del);
-  runner.Attach(del, [args, &options]() -> CommandResult {
-    MEM0_ASSIGN_OR_RETURN(auto conversations, OpenConversationStore(options));
-    MEM0_RETURN_IF_ERROR(conversations->DeleteConversation(args->user, args->id));
-    return Json{{"conversation_id", args->id}, {"deleted", true}};
-  }, [](const Json& j) { return "deleted " + j["conversation_id"].get<std::string>() + "\n"; });
+  runner.Attach(
+      del,
+      [args, &options]() -> CommandResult {
+        MEM0_ASSIGN_OR_RETURN(auto conversations, OpenConversationStore(options));
+        MEM0_RETURN_IF_ERROR(conversations->DeleteConversation(args->user, args->id));
+        return Json{{"conversation_id", args->id}, {"deleted", true}};
+      },
+      [](const Json& j) { return "deleted " + j["conversation_id"].get<std::string>() + "\n"; });
 
   // mem0's history records.
   auto* history = app.add_subcommand("history", "mem0 history records (ADD/UPDATE/DELETE events)");
@@ -197,40 +218,46 @@ void AddConversationCommands(CLI::App& app, Runner& runner) {
   add->add_flag("--deleted", h->record.is_deleted, "mark the memory deleted");
   add->add_option("--actor-id", h->actor_id, "who acted");
   add->add_option("--role", h->role, "role of the actor");
-  runner.Attach(add, [h, &options]() -> CommandResult {
-    HistoryRecord record = h->record;
-    if (record.created_at.empty()) record.created_at = CurrentIsoTime();
-    auto set = [](std::optional<std::string>& field, const std::string& v) {
-      if (!v.empty()) field = v;
-    };
-    set(record.old_memory, h->old_memory);
-    set(record.new_memory, h->new_memory);
-    set(record.updated_at, h->updated_at);
-    set(record.actor_id, h->actor_id);
-    set(record.role, h->role);
-    MEM0_ASSIGN_OR_RETURN(auto conversations, OpenConversationStore(options));
-    MEM0_ASSIGN_OR_RETURN(std::string id, conversations->AddHistory(record));
-    return Json{{"id", id}};
-  }, [](const Json& j) { return j["id"].get<std::string>() + "\n"; });
+  runner.Attach(
+      add,
+      [h, &options]() -> CommandResult {
+        HistoryRecord record = h->record;
+        if (record.created_at.empty()) record.created_at = CurrentIsoTime();
+        auto set = [](std::optional<std::string>& field, const std::string& v) {
+          if (!v.empty()) field = v;
+        };
+        set(record.old_memory, h->old_memory);
+        set(record.new_memory, h->new_memory);
+        set(record.updated_at, h->updated_at);
+        set(record.actor_id, h->actor_id);
+        set(record.role, h->role);
+        MEM0_ASSIGN_OR_RETURN(auto conversations, OpenConversationStore(options));
+        MEM0_ASSIGN_OR_RETURN(std::string id, conversations->AddHistory(record));
+        return Json{{"id", id}};
+      },
+      [](const Json& j) { return j["id"].get<std::string>() + "\n"; });
 
   auto memory_id = std::make_shared<std::string>();
   auto* show = history->add_subcommand("get", "a memory's history, oldest first");
   show->add_option("--memory-id", *memory_id, "memory id")->required();
-  runner.Attach(show, [memory_id, &options]() -> CommandResult {
-    MEM0_ASSIGN_OR_RETURN(auto conversations, OpenConversationStore(options));
-    MEM0_ASSIGN_OR_RETURN(auto records, conversations->GetHistory(*memory_id));
-    Json out = {{"history", Json::array()}};
-    for (const auto& r : records) out["history"].push_back(HistoryJson(r));
-    return out;
-  }, [](const Json& j) {
-    std::string text;
-    for (const auto& r : j["history"]) {
-      text += r["created_at"].get<std::string>() + " " + r["event"].get<std::string>() + ": " +
-              (r["old_memory"].is_null() ? "" : r["old_memory"].get<std::string>() + " -> ") +
-              (r["new_memory"].is_null() ? "" : r["new_memory"].get<std::string>()) + "\n";
-    }
-    return text;
-  });
+  runner.Attach(
+      show,
+      [memory_id, &options]() -> CommandResult {
+        MEM0_ASSIGN_OR_RETURN(auto conversations, OpenConversationStore(options));
+        MEM0_ASSIGN_OR_RETURN(auto records, conversations->GetHistory(*memory_id));
+        Json out = {{"history", Json::array()}};
+        for (const auto& r : records) out["history"].push_back(HistoryJson(r));
+        return out;
+      },
+      [](const Json& j) {
+        std::string text;
+        for (const auto& r : j["history"]) {
+          text += r["created_at"].get<std::string>() + " " + r["event"].get<std::string>() + ": " +
+                  (r["old_memory"].is_null() ? "" : r["old_memory"].get<std::string>() + " -> ") +
+                  (r["new_memory"].is_null() ? "" : r["new_memory"].get<std::string>()) + "\n";
+        }
+        return text;
+      });
 }
 
 }  // namespace mem0::cli

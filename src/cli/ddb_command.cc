@@ -15,8 +15,8 @@ void AddDdbCommand(CLI::App& app, Runner& runner) {
     MEM0_ASSIGN_OR_RETURN(std::string body, ReadArgument(*input));
     auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (!parsed.is_object()) {
-      return MakeError(ErrorCode::kInvalidArgument, "request for " + *operation +
-                                                        " is not a JSON object");
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "request for " + *operation + " is not a JSON object");
     }
     MEM0_ASSIGN_OR_RETURN(dynamodb::Client * client, runner.Client());
     MEM0_ASSIGN_OR_RETURN(std::string response, client->Invoke(*operation, parsed.dump()));

@@ -6,8 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <iostream>
+#include <map>
 
 #include "cli/cli.h"
 #include "core/uuid.h"
@@ -63,9 +63,9 @@ Status GraphSection(const GlobalOptions& options, const std::string& alice,
                              {"deadline", "Must finish work before the trip"}};
   std::map<std::string, std::string> ids;
   for (const auto& m : memories) {
-    MEM0_ASSIGN_OR_RETURN(ids[m.key], graph->CreateMemoryNode(
-                                          m.content, R"({"source":"demo"})",
-                                          std::string(m.key) + "-" + run, scope));
+    MEM0_ASSIGN_OR_RETURN(ids[m.key],
+                          graph->CreateMemoryNode(m.content, R"({"source":"demo"})",
+                                                  std::string(m.key) + "-" + run, scope));
     Say("   node " + ids[m.key] + ": " + m.content);
   }
   struct Link {
@@ -78,13 +78,13 @@ Status GraphSection(const GlobalOptions& options, const std::string& alice,
                         {"deadline", "lisbon", "BEFORE"},
                         {"report", "deadline", "PART_OF"}};
   for (const auto& l : links) {
-    MEM0_RETURN_IF_ERROR(graph->CreateRelationship(ids[l.from], ids[l.to], l.type,
-                                                   R"({"confidence":0.9})"));
+    MEM0_RETURN_IF_ERROR(
+        graph->CreateRelationship(ids[l.from], ids[l.to], l.type, R"({"confidence":0.9})"));
     Say("   " + ids[l.from] + " -[" + l.type + "]-> " + ids[l.to]);
   }
   Say("   related to " + ids["lisbon"] + ":");
-  MEM0_ASSIGN_OR_RETURN(auto related,
-                        graph->GetRelatedMemories(ids["lisbon"], {{}, Direction::kBoth, 10, scope}));
+  MEM0_ASSIGN_OR_RETURN(
+      auto related, graph->GetRelatedMemories(ids["lisbon"], {{}, Direction::kBoth, 10, scope}));
   for (const auto& r : related) {
     Say("     " + r.direction + " " + r.relationship + ": " + r.content);
   }
@@ -103,14 +103,15 @@ Status GraphSection(const GlobalOptions& options, const std::string& alice,
 Status RunDemo(Runner& runner) {
   GlobalOptions options = runner.options();
   Say("mem0 demo: agent memory on " +
-      std::string(options.engine == "dynamodb" ? "DynamoDB at " + runner.Client().value()->endpoint_url()
-                                               : "embedded SQLite"));
+      std::string(options.engine == "dynamodb"
+                      ? "DynamoDB at " + runner.Client().value()->endpoint_url()
+                      : "embedded SQLite"));
   if (options.engine == "sqlite" && options.db.empty()) {
     // A fresh file per run keeps the demo repeatable and the user's own
     // database (~/.mem0/mem0.db) untouched.
-    options.db = (std::filesystem::temp_directory_path() /
-                  ("mem0-demo-" + std::to_string(getpid()) + ".db"))
-                     .string();
+    options.db =
+        (std::filesystem::temp_directory_path() / ("mem0-demo-" + std::to_string(getpid()) + ".db"))
+            .string();
     Say("Database: " + options.db + " (pass --db PATH to keep it elsewhere)");
   } else if (options.engine == "sqlite") {
     Say("Database: " + options.db);
@@ -124,20 +125,21 @@ Status RunDemo(Runner& runner) {
   const std::string alice = "alice-" + run, bob = "bob-" + run;
 
   Say("\n1. Storing conversations for two users");
-  MEM0_ASSIGN_OR_RETURN(
-      std::string trip,
-      store->StoreConversation(alice,
-                               Messages({{"user", "I'm planning a trip to Lisbon in May."},
-                                         {"assistant", "Lovely! Do you prefer museums or food tours?"},
-                                         {"user", "Food tours, and I'm vegetarian."}}),
-                               R"({"topic":"travel","channel":"chat"})"));
+  MEM0_ASSIGN_OR_RETURN(std::string trip,
+                        store->StoreConversation(
+                            alice,
+                            Messages({{"user", "I'm planning a trip to Lisbon in May."},
+                                      {"assistant", "Lovely! Do you prefer museums or food tours?"},
+                                      {"user", "Food tours, and I'm vegetarian."}}),
+                            R"({"topic":"travel","channel":"chat"})"));
   Say("   " + alice + " -> " + trip + " (travel, 3 messages)");
   MEM0_ASSIGN_OR_RETURN(
       std::string work,
-      store->StoreConversation(alice,
-                               Messages({{"user", "Remind me that the quarterly report is due Friday."},
-                                         {"assistant", "Noted: quarterly report due Friday."}}),
-                               R"({"topic":"work"})"));
+      store->StoreConversation(
+          alice,
+          Messages({{"user", "Remind me that the quarterly report is due Friday."},
+                    {"assistant", "Noted: quarterly report due Friday."}}),
+          R"({"topic":"work"})"));
   Say("   " + alice + " -> " + work + " (work, 2 messages)");
   MEM0_ASSIGN_OR_RETURN(
       std::string pets,
@@ -151,15 +153,15 @@ Status RunDemo(Runner& runner) {
   MEM0_ASSIGN_OR_RETURN(auto page, store->ListConversations(alice, 10));
   for (const auto& c : page.conversations) {
     Json metadata = Json::parse(c.metadata_json);
-    Say("   " + c.conversation_id + "  topic=" + metadata.value("topic", "?") + "  messages=" +
-        std::to_string(Json::parse(c.messages_json).size()));
+    Say("   " + c.conversation_id + "  topic=" + metadata.value("topic", "?") +
+        "  messages=" + std::to_string(Json::parse(c.messages_json).size()));
   }
 
   Say("\n3. Appending to the travel conversation");
-  MEM0_RETURN_IF_ERROR(store->AppendMessages(
-      alice, trip,
-      Messages({{"assistant", "Try the vegetarian tasting menu in Alfama."},
-                {"user", "Perfect, book it for the 12th."}})));
+  MEM0_RETURN_IF_ERROR(
+      store->AppendMessages(alice, trip,
+                            Messages({{"assistant", "Try the vegetarian tasting menu in Alfama."},
+                                      {"user", "Perfect, book it for the 12th."}})));
   MEM0_ASSIGN_OR_RETURN(auto updated, store->GetConversation(alice, trip));
   for (const auto& m : Json::parse(updated->messages_json)) {
     Say("   " + m["role"].get<std::string>() + ": " + m["content"].get<std::string>());
@@ -171,11 +173,11 @@ Status RunDemo(Runner& runner) {
   add.actor_id = alice;
   add.role = "user";
   MEM0_RETURN_IF_ERROR(store->AddHistory(add));
-  HistoryRecord update{"", memory_id, "Likes food tours", "Likes vegetarian food tours", "UPDATE",
-                       CurrentIsoTime()};
+  HistoryRecord update{"",       memory_id,       "Likes food tours", "Likes vegetarian food tours",
+                       "UPDATE", CurrentIsoTime()};
   MEM0_RETURN_IF_ERROR(store->AddHistory(update));
-  HistoryRecord remove{"", memory_id, "Likes vegetarian food tours", std::nullopt, "DELETE",
-                       CurrentIsoTime()};
+  HistoryRecord remove{"",           memory_id, "Likes vegetarian food tours",
+                       std::nullopt, "DELETE",  CurrentIsoTime()};
   remove.is_deleted = true;
   MEM0_RETURN_IF_ERROR(store->AddHistory(remove));
   MEM0_ASSIGN_OR_RETURN(auto history, store->GetHistory(memory_id));
@@ -188,7 +190,8 @@ Status RunDemo(Runner& runner) {
   const std::string scope = "session-" + run;
   for (int i = 1; i <= 12; ++i) {
     MEM0_RETURN_IF_ERROR(store->SaveMessages(
-        scope, Json::array({{{"role", "user"}, {"content", "message " + std::to_string(i)}}}).dump()));
+        scope,
+        Json::array({{{"role", "user"}, {"content", "message " + std::to_string(i)}}}).dump()));
   }
   MEM0_ASSIGN_OR_RETURN(std::string last, store->GetLastMessages(scope, 3));
   Say("   saved 12, the last 3: " + last);

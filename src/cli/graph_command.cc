@@ -19,21 +19,7 @@ Json NodeJson(const MemoryNode& n) {
   return out;
 }
 
-Json EdgeJson(const Edge& e) {
-  return {{"edge_id", e.edge_id},
-          {"source_id", e.source_id},
-          {"target_id", e.target_id},
-          {"relationship_type", e.relationship_type},
-          {"properties", Json::parse(e.properties_json, nullptr, false)},
-          {"created_at", e.created_at}};
-}
-
-Json SubgraphJson(const Subgraph& g) {
-  Json out = {{"nodes", Json::array()}, {"edges", Json::array()}};
-  for (const auto& n : g.nodes) out["nodes"].push_back(NodeJson(n));
-  for (const auto& e : g.edges) out["edges"].push_back(EdgeJson(e));
-  return out;
-}
+Json SubgraphJson(const Subgraph& g) { return Json::parse(SubgraphToJson(g)); }
 
 Result<Direction> ParseDirection(const std::string& text) {
   if (text == "outgoing") return Direction::kOutgoing;
@@ -78,13 +64,17 @@ void AddGraphCommands(CLI::App& app, Runner& runner) {
   add_node->add_option("--content", a->content, "memory text")->required();
   add_node->add_option("--metadata", a->metadata, "metadata JSON object");
   add_node->add_option("--scope", a->scope, "scope, e.g. user:alice");
-  runner.Attach(add_node, [a, open]() -> CommandResult {
-    MEM0_ASSIGN_OR_RETURN(auto store, open());
-    MEM0_ASSIGN_OR_RETURN(std::string id,
-                          store->CreateMemoryNode(a->content, a->metadata.empty() ? "{}" : a->metadata,
-                                                  a->id, a->scope));
-    return Json{{"node_id", id}};
-  }, [](const Json& j) { return j["node_id"].get<std::string>() + "\n"; });
+  runner.Attach(
+      add_node,
+      [a, open]() -> CommandResult {
+        MEM0_ASSIGN_OR_RETURN(auto store, open());
+        MEM0_ASSIGN_OR_RETURN(
+            std::string id,
+            store->CreateMemoryNode(a->content, a->metadata.empty() ? "{}" : a->metadata, a->id,
+                                    a->scope));
+        return Json{{"node_id", id}};
+      },
+      [](const Json& j) { return j["node_id"].get<std::string>() + "\n"; });
 
   auto* get_node = graph->add_subcommand("get-node", "print a node (exit 1 when absent)");
   get_node->add_option("--node", a->node, "node id")->required();
@@ -119,13 +109,16 @@ void AddGraphCommands(CLI::App& app, Runner& runner) {
   relate->add_option("--to", a->to, "target node id")->required();
   relate->add_option("--type", a->type, "relationship type")->required();
   relate->add_option("--properties", a->properties, "properties JSON object");
-  runner.Attach(relate, [a, open]() -> CommandResult {
-    MEM0_ASSIGN_OR_RETURN(auto store, open());
-    MEM0_ASSIGN_OR_RETURN(std::string id,
-                          store->CreateRelationship(a->from, a->to, a->type,
-                                                    a->properties.empty() ? "{}" : a->properties));
-    return Json{{"edge_id", id}};
-  }, [](const Json& j) { return j["edge_id"].get<std::string>() + "\n"; });
+  runner.Attach(
+      relate,
+      [a, open]() -> CommandResult {
+        MEM0_ASSIGN_OR_RETURN(auto store, open());
+        MEM0_ASSIGN_OR_RETURN(std::string id, store->CreateRelationship(
+                                                  a->from, a->to, a->type,
+                                                  a->properties.empty() ? "{}" : a->properties));
+        return Json{{"edge_id", id}};
+      },
+      [](const Json& j) { return j["edge_id"].get<std::string>() + "\n"; });
 
   auto* unrelate = graph->add_subcommand("unrelate", "delete a relationship");
   unrelate->add_option("--edge", a->edge, "edge id")->required();
@@ -142,31 +135,36 @@ void AddGraphCommands(CLI::App& app, Runner& runner) {
   related->add_option("--type", a->types, "relationship type (repeatable)");
   related->add_option("--limit", a->limit, "at most this many")->check(CLI::PositiveNumber);
   related->add_option("--scope", a->scope, "only neighbours in this scope");
-  runner.Attach(related, [a, open]() -> CommandResult {
-    MEM0_ASSIGN_OR_RETURN(Direction direction, ParseDirection(a->direction));
-    MEM0_ASSIGN_OR_RETURN(auto store, open());
-    MEM0_ASSIGN_OR_RETURN(auto found,
-                          store->GetRelatedMemories(a->node, {a->types, direction, a->limit, a->scope}));
-    Json out = {{"related", Json::array()}};
-    for (const auto& r : found) {
-      out["related"].push_back({{"node_id", r.node_id},
-                                {"content", r.content},
-                                {"relationship", r.relationship},
-                                {"metadata", Json::parse(r.metadata_json, nullptr, false)},
-                                {"edge_properties", Json::parse(r.edge_properties_json, nullptr, false)},
-                                {"direction", r.direction},
-                                {"edge_id", r.edge_id}});
-    }
-    return out;
-  }, [](const Json& j) {
-    std::string text;
-    for (const auto& r : j["related"]) {
-      text += (r["direction"] == "outgoing" ? "-[" : "<-[") + r["relationship"].get<std::string>() +
-              (r["direction"] == "outgoing" ? "]-> " : "]- ") + r["node_id"].get<std::string>() +
-              ": " + r["content"].get<std::string>() + "\n";
-    }
-    return text;
-  });
+  runner.Attach(
+      related,
+      [a, open]() -> CommandResult {
+        MEM0_ASSIGN_OR_RETURN(Direction direction, ParseDirection(a->direction));
+        MEM0_ASSIGN_OR_RETURN(auto store, open());
+        MEM0_ASSIGN_OR_RETURN(auto found, store->GetRelatedMemories(
+                                              a->node, {a->types, direction, a->limit, a->scope}));
+        Json out = {{"related", Json::array()}};
+        for (const auto& r : found) {
+          out["related"].push_back(
+              {{"node_id", r.node_id},
+               {"content", r.content},
+               {"relationship", r.relationship},
+               {"metadata", Json::parse(r.metadata_json, nullptr, false)},
+               {"edge_properties", Json::parse(r.edge_properties_json, nullptr, false)},
+               {"direction", r.direction},
+               {"edge_id", r.edge_id}});
+        }
+        return out;
+      },
+      [](const Json& j) {
+        std::string text;
+        for (const auto& r : j["related"]) {
+          text += (r["direction"] == "outgoing" ? "-[" : "<-[") +
+                  r["relationship"].get<std::string>() +
+                  (r["direction"] == "outgoing" ? "]-> " : "]- ") +
+                  r["node_id"].get<std::string>() + ": " + r["content"].get<std::string>() + "\n";
+        }
+        return text;
+      });
 
   auto* by_type = graph->add_subcommand("by-type", "edges of one relationship type, newest first");
   by_type->add_option("--type", a->type, "relationship type")->required();
@@ -174,8 +172,9 @@ void AddGraphCommands(CLI::App& app, Runner& runner) {
   by_type->add_option("--scope", a->scope, "only edges within this scope");
   runner.Attach(by_type, [a, open]() -> CommandResult {
     MEM0_ASSIGN_OR_RETURN(auto store, open());
-    MEM0_ASSIGN_OR_RETURN(auto edges, store->GetMemoriesByRelationshipType(
-                                          a->type, {a->limit, std::nullopt, std::nullopt, a->scope}));
+    MEM0_ASSIGN_OR_RETURN(auto edges,
+                          store->GetMemoriesByRelationshipType(
+                              a->type, {a->limit, std::nullopt, std::nullopt, a->scope}));
     Json out = {{"edges", Json::array()}};
     for (const auto& e : edges) {
       out["edges"].push_back({{"edge_id", e.edge.edge_id},
@@ -203,15 +202,18 @@ void AddGraphCommands(CLI::App& app, Runner& runner) {
     return SubgraphJson(subgraph);
   });
 
-  auto* export_graph = graph->add_subcommand("export", "the whole graph (or a subgraph) as JSON or DOT");
-  export_graph->add_option("--format", a->format, "json or dot")->check(CLI::IsMember({"json", "dot"}));
+  auto* export_graph =
+      graph->add_subcommand("export", "the whole graph (or a subgraph) as JSON or DOT");
+  export_graph->add_option("--format", a->format, "json or dot")
+      ->check(CLI::IsMember({"json", "dot"}));
   export_graph->add_option("--node", a->node, "export the subgraph around this node");
   export_graph->add_option("--depth", a->depth, "hops around --node")->check(CLI::Range(0, 10));
   export_graph->add_option("--scope", a->scope, "only this scope");
   export_graph->callback([a, open, &runner] {
     auto exported = [&]() -> Result<Subgraph> {
       MEM0_ASSIGN_OR_RETURN(auto store, open());
-      if (!a->node.empty()) return store->Traverse(a->node, {a->depth, Direction::kBoth, {}, a->scope});
+      if (!a->node.empty())
+        return store->Traverse(a->node, {a->depth, Direction::kBoth, {}, a->scope});
       return store->ExportAll(a->scope);
     }();
     if (!exported.ok()) {
@@ -219,7 +221,8 @@ void AddGraphCommands(CLI::App& app, Runner& runner) {
       runner.Fail();
       return;
     }
-    std::cout << (a->format == "dot" ? SubgraphToDot(*exported) : SubgraphJson(*exported).dump(2) + "\n");
+    std::cout << (a->format == "dot" ? SubgraphToDot(*exported)
+                                     : SubgraphJson(*exported).dump(2) + "\n");
   });
 
   auto* check = graph->add_subcommand("check", "find (and with --repair, fix) dangling edge items");

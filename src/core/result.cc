@@ -4,17 +4,28 @@ namespace mem0 {
 
 const char* ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return "InvalidArgument";
-    case ErrorCode::kNotFound: return "NotFound";
-    case ErrorCode::kAlreadyExists: return "AlreadyExists";
-    case ErrorCode::kConditionFailed: return "ConditionFailed";
-    case ErrorCode::kThrottled: return "Throttled";
-    case ErrorCode::kServiceError: return "ServiceError";
-    case ErrorCode::kNetworkError: return "NetworkError";
-    case ErrorCode::kCredentialsError: return "CredentialsError";
-    case ErrorCode::kStorageError: return "StorageError";
-    case ErrorCode::kTimeout: return "Timeout";
-    case ErrorCode::kInternal: return "Internal";
+    case ErrorCode::kInvalidArgument:
+      return "InvalidArgument";
+    case ErrorCode::kNotFound:
+      return "NotFound";
+    case ErrorCode::kAlreadyExists:
+      return "AlreadyExists";
+    case ErrorCode::kConditionFailed:
+      return "ConditionFailed";
+    case ErrorCode::kThrottled:
+      return "Throttled";
+    case ErrorCode::kServiceError:
+      return "ServiceError";
+    case ErrorCode::kNetworkError:
+      return "NetworkError";
+    case ErrorCode::kCredentialsError:
+      return "CredentialsError";
+    case ErrorCode::kStorageError:
+      return "StorageError";
+    case ErrorCode::kTimeout:
+      return "Timeout";
+    case ErrorCode::kInternal:
+      return "Internal";
   }
   return "Unknown";
 }

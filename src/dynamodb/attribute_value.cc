@@ -21,11 +21,16 @@ std::string QuotedList(const std::vector<std::string>& values, bool base64) {
 
 std::string AttributeValue::DebugString() const {
   switch (type()) {
-    case Type::kS: return "{\"S\":" + JsonQuote(s()) + "}";
-    case Type::kN: return "{\"N\":" + JsonQuote(n()) + "}";
-    case Type::kB: return "{\"B\":" + JsonQuote(Base64Encode(b())) + "}";
-    case Type::kBool: return boolean() ? "{\"BOOL\":true}" : "{\"BOOL\":false}";
-    case Type::kNull: return "{\"NULL\":true}";
+    case Type::kS:
+      return "{\"S\":" + JsonQuote(s()) + "}";
+    case Type::kN:
+      return "{\"N\":" + JsonQuote(n()) + "}";
+    case Type::kB:
+      return "{\"B\":" + JsonQuote(Base64Encode(b())) + "}";
+    case Type::kBool:
+      return boolean() ? "{\"BOOL\":true}" : "{\"BOOL\":false}";
+    case Type::kNull:
+      return "{\"NULL\":true}";
     case Type::kM: {
       std::string out = "{\"M\":{";
       bool first = true;
@@ -44,9 +49,12 @@ std::string AttributeValue::DebugString() const {
       }
       return out + "]}";
     }
-    case Type::kSS: return "{\"SS\":" + QuotedList(ss(), false) + "}";
-    case Type::kNS: return "{\"NS\":" + QuotedList(ns(), false) + "}";
-    case Type::kBS: return "{\"BS\":" + QuotedList(bs(), true) + "}";
+    case Type::kSS:
+      return "{\"SS\":" + QuotedList(ss(), false) + "}";
+    case Type::kNS:
+      return "{\"NS\":" + QuotedList(ns(), false) + "}";
+    case Type::kBS:
+      return "{\"BS\":" + QuotedList(bs(), true) + "}";
   }
   return "{}";
 }

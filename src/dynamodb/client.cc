@@ -18,12 +18,24 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr const char* kOperationNames[kOperationCount] = {
-    "CreateTable",        "DescribeTable",           "DeleteTable",
-    "ListTables",         "UpdateTimeToLive",        "DescribeTimeToLive",
-    "UpdateContinuousBackups", "DescribeContinuousBackups", "PutItem",
-    "GetItem",            "UpdateItem",              "DeleteItem",
-    "Query",              "Scan",                    "BatchGetItem",
-    "BatchWriteItem",     "TransactWriteItems",      "TransactGetItems",
+    "CreateTable",
+    "DescribeTable",
+    "DeleteTable",
+    "ListTables",
+    "UpdateTimeToLive",
+    "DescribeTimeToLive",
+    "UpdateContinuousBackups",
+    "DescribeContinuousBackups",
+    "PutItem",
+    "GetItem",
+    "UpdateItem",
+    "DeleteItem",
+    "Query",
+    "Scan",
+    "BatchGetItem",
+    "BatchWriteItem",
+    "TransactWriteItems",
+    "TransactGetItems",
     "Other",
 };
 
@@ -76,23 +88,20 @@ ErrorCode CodeForType(std::string_view type, int status) {
 
 const char* ReturnValuesName(ReturnValues rv) {
   switch (rv) {
-    case ReturnValues::kNone: return "NONE";
-    case ReturnValues::kAllOld: return "ALL_OLD";
-    case ReturnValues::kUpdatedOld: return "UPDATED_OLD";
-    case ReturnValues::kAllNew: return "ALL_NEW";
-    case ReturnValues::kUpdatedNew: return "UPDATED_NEW";
+    case ReturnValues::kNone:
+      return "NONE";
+    case ReturnValues::kAllOld:
+      return "ALL_OLD";
+    case ReturnValues::kUpdatedOld:
+      return "UPDATED_OLD";
+    case ReturnValues::kAllNew:
+      return "ALL_NEW";
+    case ReturnValues::kUpdatedNew:
+      return "UPDATED_NEW";
   }
   return "NONE";
 }
 
-const char* ScalarTypeName(ScalarType t) {
-  switch (t) {
-    case ScalarType::kS: return "S";
-    case ScalarType::kN: return "N";
-    case ScalarType::kB: return "B";
-  }
-  return "S";
-}
 
 ScalarType ScalarTypeFromName(std::string_view name) {
   if (name == "N") return ScalarType::kN;
@@ -288,7 +297,46 @@ std::string HostFromUrl(std::string_view url) {
   return std::string(url.substr(start, end == std::string_view::npos ? url.npos : end - start));
 }
 
+// HTTPS_PROXY / HTTP_PROXY (either case) for the endpoint's scheme, unless
+// NO_PROXY lists the host (or "*"), as curl and the AWS SDKs read them.
+std::string ProxyFromEnvironment(const EnvironmentLookup& env, const std::string& endpoint,
+                                 const std::string& host_and_port) {
+  auto get = [&](const char* upper, const char* lower) {
+    return env(upper).value_or(env(lower).value_or(""));
+  };
+  const std::string proxy = endpoint.starts_with("https://") ? get("HTTPS_PROXY", "https_proxy")
+                                                             : get("HTTP_PROXY", "http_proxy");
+  if (proxy.empty()) return proxy;
+  const std::string host = host_and_port.substr(0, host_and_port.rfind(':'));
+  const std::string no_proxy = get("NO_PROXY", "no_proxy");
+  size_t start = 0;
+  while (start <= no_proxy.size()) {
+    size_t end = no_proxy.find(',', start);
+    if (end == std::string::npos) end = no_proxy.size();
+    std::string entry = no_proxy.substr(start, end - start);
+    entry.erase(0, entry.find_first_not_of(' '));
+    entry.erase(entry.find_last_not_of(' ') + 1);
+    if (!entry.empty() && entry[0] == '.') entry.erase(0, 1);
+    if (entry == "*" || (!entry.empty() && (host == entry || host.ends_with("." + entry))))
+      return "";
+    start = end + 1;
+  }
+  return proxy;
+}
+
 }  // namespace
+
+const char* ScalarTypeName(ScalarType type) {
+  switch (type) {
+    case ScalarType::kS:
+      return "S";
+    case ScalarType::kN:
+      return "N";
+    case ScalarType::kB:
+      return "B";
+  }
+  return "S";
+}
 
 const char* OperationName(Operation op) { return kOperationNames[static_cast<size_t>(op)]; }
 
@@ -368,9 +416,8 @@ class Client::Impl {
     request.method = "POST";
     request.url = url;
     request.body.assign(body);
-    request.headers = {{"Host", host},
-                       {"Content-Type", "application/x-amz-json-1.0"},
-                       {"X-Amz-Target", target}};
+    request.headers = {
+        {"Host", host}, {"Content-Type", "application/x-amz-json-1.0"}, {"X-Amz-Target", target}};
     sigv4::SigningParams params;
     params.region = region;
     params.service = "dynamodb";
@@ -427,6 +474,9 @@ Result<std::unique_ptr<Client>> Client::Create(ClientConfig config) {
   if (config.transport) {
     impl->transport = config.transport;
   } else {
+    if (config.http.proxy.empty())
+      config.http.proxy = ProxyFromEnvironment(env, impl->endpoint, impl->host);
+    // The lean socket transport unless a proxy is in play, which libcurl handles.
     impl->transport = config.http.proxy.empty() ? MakeSocketTransport(config.http)
                                                 : MakeCurlTransport(config.http);
   }
@@ -502,11 +552,16 @@ namespace {
 
 const char* SelectName(Select select) {
   switch (select) {
-    case Select::kAllAttributes: return "ALL_ATTRIBUTES";
-    case Select::kAllProjectedAttributes: return "ALL_PROJECTED_ATTRIBUTES";
-    case Select::kCount: return "COUNT";
-    case Select::kSpecificAttributes: return "SPECIFIC_ATTRIBUTES";
-    case Select::kDefault: break;
+    case Select::kAllAttributes:
+      return "ALL_ATTRIBUTES";
+    case Select::kAllProjectedAttributes:
+      return "ALL_PROJECTED_ATTRIBUTES";
+    case Select::kCount:
+      return "COUNT";
+    case Select::kSpecificAttributes:
+      return "SPECIFIC_ATTRIBUTES";
+    case Select::kDefault:
+      break;
   }
   return nullptr;
 }
@@ -559,6 +614,7 @@ void Accumulate(QueryResponse& total, QueryResponse page) {
 template <typename Request, typename PageFn>
 Result<QueryResponse> Paginate(Request request, std::optional<size_t> max_items, PageFn page_fn) {
   QueryResponse total;
+  if (max_items && *max_items == 0) return total;
   while (true) {
     if (max_items) {
       size_t remaining = *max_items - total.items.size();
@@ -663,8 +719,8 @@ Result<BatchGetItemResponse> Client::BatchGetItem(
                      {"ReturnConsumedCapacity", "TOTAL"}};
         MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kBatchGetItem, body));
         std::vector<Item> items;
-        for (const auto& element : response.value("/Responses"_json_pointer / chunk.table,
-                                                   Json::array())) {
+        for (const auto& element :
+             response.value("/Responses"_json_pointer / chunk.table, Json::array())) {
           MEM0_ASSIGN_OR_RETURN(Item item, ItemFromJson(element));
           items.push_back(std::move(item));
         }
@@ -674,13 +730,12 @@ Result<BatchGetItemResponse> Client::BatchGetItem(
           for (auto& item : items) table_items.push_back(std::move(item));
           for (auto& cc : ParseConsumedCapacityList(response)) out.consumed_capacity.push_back(cc);
         }
-        keys = response.value("/UnprocessedKeys"_json_pointer / chunk.table / "Keys",
-                              Json::array());
+        keys =
+            response.value("/UnprocessedKeys"_json_pointer / chunk.table / "Keys", Json::array());
         if (keys.empty()) return {};
         if (attempt + 1 >= impl_->config.retry.max_attempts) {
           Error error = MakeError(ErrorCode::kThrottled,
-                                  std::to_string(keys.size()) +
-                                      " keys still unprocessed after " +
+                                  std::to_string(keys.size()) + " keys still unprocessed after " +
                                       std::to_string(attempt + 1) + " BatchGetItem attempts",
                                   "UnprocessedKeys");
           error.retryable = true;
@@ -721,11 +776,11 @@ Result<void> Client::BatchWriteItem(
         pending = response.value("/UnprocessedItems"_json_pointer / chunk.first, Json::array());
         if (pending.empty()) return {};
         if (attempt + 1 >= impl_->config.retry.max_attempts) {
-          Error error = MakeError(ErrorCode::kThrottled,
-                                  std::to_string(pending.size()) +
-                                      " writes still unprocessed after " +
-                                      std::to_string(attempt + 1) + " BatchWriteItem attempts",
-                                  "UnprocessedItems");
+          Error error =
+              MakeError(ErrorCode::kThrottled,
+                        std::to_string(pending.size()) + " writes still unprocessed after " +
+                            std::to_string(attempt + 1) + " BatchWriteItem attempts",
+                        "UnprocessedItems");
           error.retryable = true;
           return error;
         }
@@ -814,7 +869,8 @@ Result<TableDescription> Client::CreateTable(const CreateTableRequest& request) 
                {"KeySchema", KeyElementSchema(request.hash_key, request.range_key)},
                {"BillingMode", request.billing_mode}};
   if (provisioned) {
-    if (!request.throughput) return InvalidArgument("PROVISIONED billing needs read/write capacity");
+    if (!request.throughput)
+      return InvalidArgument("PROVISIONED billing needs read/write capacity");
     body["ProvisionedThroughput"] = ThroughputJson(*request.throughput);
   }
   if (!request.global_secondary_indexes.empty()) {
@@ -835,7 +891,8 @@ Result<TableDescription> Client::CreateTable(const CreateTableRequest& request) 
   }
   Json attribute_definitions = Json::array();
   for (const auto& [name, type] : definitions) {
-    attribute_definitions.push_back({{"AttributeName", name}, {"AttributeType", ScalarTypeName(type)}});
+    attribute_definitions.push_back(
+        {{"AttributeName", name}, {"AttributeType", ScalarTypeName(type)}});
   }
   body["AttributeDefinitions"] = std::move(attribute_definitions);
   if (request.sse && request.sse->enabled) {
@@ -905,8 +962,8 @@ Result<void> Client::UpdateContinuousBackups(std::string_view table_name,
 }
 
 Result<bool> Client::DescribeContinuousBackups(std::string_view table_name) {
-  MEM0_ASSIGN_OR_RETURN(
-      Json response, impl_->Call(Operation::kDescribeContinuousBackups, {{"TableName", table_name}}));
+  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kDescribeContinuousBackups,
+                                                   {{"TableName", table_name}}));
   return response.value(
              "/ContinuousBackupsDescription/PointInTimeRecoveryDescription/PointInTimeRecoveryStatus"_json_pointer,
              "") == "ENABLED";
@@ -923,10 +980,10 @@ Result<TableDescription> Client::WaitUntilActive(std::string_view table_name,
     }
     if (active) return description;
     if (impl_->clock->Now() >= deadline) {
-      return MakeError(ErrorCode::kTimeout,
-                       "table " + std::string(table_name) + " not ACTIVE after " +
-                           std::to_string(timeout.count()) + " ms (status " + description.status +
-                           ")");
+      return MakeError(ErrorCode::kTimeout, "table " + std::string(table_name) +
+                                                " not ACTIVE after " +
+                                                std::to_string(timeout.count()) + " ms (status " +
+                                                description.status + ")");
     }
     impl_->sleeper->Sleep(std::chrono::milliseconds(std::min(1000, 50 << std::min(attempt, 4))));
   }

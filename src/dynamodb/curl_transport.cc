@@ -88,9 +88,9 @@ class CurlTransport final : public HttpTransport {
     curl_slist_free_all(header_list);
     if (code != CURLE_OK) {
       curl_easy_cleanup(handle);  // the connection's state is unknown; do not reuse it
-      Error error = MakeError(ErrorCode::kNetworkError,
-                              std::string(curl_easy_strerror(code)) + " (" + HostOf(request.url) + ")",
-                              "NetworkError");
+      Error error = MakeError(
+          ErrorCode::kNetworkError,
+          std::string(curl_easy_strerror(code)) + " (" + HostOf(request.url) + ")", "NetworkError");
       error.retryable = true;
       return error;
     }
@@ -129,7 +129,8 @@ class CurlTransport final : public HttpTransport {
     curl_easy_setopt(handle, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(options_.connect_timeout.count()));
-    curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
+    curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS,
+                     static_cast<long>(options_.request_timeout.count()));
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
     if (!options_.ca_bundle.empty()) {

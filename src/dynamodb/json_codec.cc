@@ -40,20 +40,29 @@ Result<std::vector<std::string>> ReadStringArray(const Json& json, bool base64) 
 Json ToJson(const AttributeValue& value) {
   using Type = AttributeValue::Type;
   switch (value.type()) {
-    case Type::kS: return Json{{"S", value.s()}};
-    case Type::kN: return Json{{"N", value.n()}};
-    case Type::kB: return Json{{"B", Base64Encode(value.b())}};
-    case Type::kBool: return Json{{"BOOL", value.boolean()}};
-    case Type::kNull: return Json{{"NULL", true}};
-    case Type::kM: return Json{{"M", ToJson(value.m())}};
+    case Type::kS:
+      return Json{{"S", value.s()}};
+    case Type::kN:
+      return Json{{"N", value.n()}};
+    case Type::kB:
+      return Json{{"B", Base64Encode(value.b())}};
+    case Type::kBool:
+      return Json{{"BOOL", value.boolean()}};
+    case Type::kNull:
+      return Json{{"NULL", true}};
+    case Type::kM:
+      return Json{{"M", ToJson(value.m())}};
     case Type::kL: {
       Json list = Json::array();
       for (const auto& element : value.l()) list.push_back(ToJson(element));
       return Json{{"L", std::move(list)}};
     }
-    case Type::kSS: return Json{{"SS", StringArray(value.ss(), false)}};
-    case Type::kNS: return Json{{"NS", StringArray(value.ns(), false)}};
-    case Type::kBS: return Json{{"BS", StringArray(value.bs(), true)}};
+    case Type::kSS:
+      return Json{{"SS", StringArray(value.ss(), false)}};
+    case Type::kNS:
+      return Json{{"NS", StringArray(value.ns(), false)}};
+    case Type::kBS:
+      return Json{{"BS", StringArray(value.bs(), true)}};
   }
   return Json::object();
 }

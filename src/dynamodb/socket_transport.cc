@@ -61,7 +61,8 @@ Result<Endpoint> ParseUrl(const std::string& url) {
     size_t close = authority.find(']');
     if (close == std::string::npos) return MakeError(ErrorCode::kInvalidArgument, "bad URL " + url);
     e.host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size() && authority[close + 1] == ':') e.port = authority.substr(close + 2);
+    if (close + 1 < authority.size() && authority[close + 1] == ':')
+      e.port = authority.substr(close + 2);
   } else {
     size_t colon = authority.rfind(':');
     e.host = authority.substr(0, colon);
@@ -157,7 +158,8 @@ class Connection {
   }
 
   Status Wait(short events, SteadyClock::time_point deadline) {
-    auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
+    auto remaining =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
     if (remaining.count() <= 0) return NetworkError("request timed out");
     pollfd p{fd_, events, 0};
     int ready = poll(&p, 1, static_cast<int>(remaining.count()));
@@ -297,8 +299,10 @@ class SocketTransport final : public HttpTransport {
       std::transform(name.begin(), name.end(), name.begin(),
                      [](unsigned char c) { return std::tolower(c); });
       std::string_view value = line.substr(colon + 1);
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+        value.remove_suffix(1);
       if (name == "content-length") {
         content_length = std::strtoull(std::string(value).c_str(), nullptr, 10);
       } else if (name == "transfer-encoding") {
@@ -425,10 +429,10 @@ class SocketTransport final : public HttpTransport {
         SSL_CTX_set_min_proto_version(ssl_ctx_, TLS1_2_VERSION);
         if (options_.verify_tls) {
           SSL_CTX_set_verify(ssl_ctx_, SSL_VERIFY_PEER, nullptr);
-          int loaded = options_.ca_bundle.empty()
-                           ? SSL_CTX_set_default_verify_paths(ssl_ctx_)
-                           : SSL_CTX_load_verify_locations(ssl_ctx_, options_.ca_bundle.c_str(),
-                                                           nullptr);
+          int loaded =
+              options_.ca_bundle.empty()
+                  ? SSL_CTX_set_default_verify_paths(ssl_ctx_)
+                  : SSL_CTX_load_verify_locations(ssl_ctx_, options_.ca_bundle.c_str(), nullptr);
           if (loaded != 1) return NetworkError("cannot load CA certificates");
         }
       }
@@ -445,12 +449,13 @@ class SocketTransport final : public HttpTransport {
       if (rc == 1) return {};
       int err = SSL_get_error(ssl, rc);
       if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-        MEM0_RETURN_IF_ERROR(connection.Wait(err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline));
+        MEM0_RETURN_IF_ERROR(
+            connection.Wait(err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline));
         continue;
       }
       long verify = SSL_get_verify_result(ssl);
-      std::string reason = verify != X509_V_OK ? X509_verify_cert_error_string(verify)
-                                               : "handshake failed";
+      std::string reason =
+          verify != X509_V_OK ? X509_verify_cert_error_string(verify) : "handshake failed";
       Error error = NetworkError("TLS handshake with " + host + " failed: " + reason);
       error.retryable = verify == X509_V_OK;  // a bad certificate will not get better
       return error;

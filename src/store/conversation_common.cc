@@ -50,7 +50,8 @@ Result<nlohmann::json> ParseMessages(const std::string& messages_json) {
   if (!IsValidUtf8(messages_json)) return Invalid("messages is not valid UTF-8");
   auto parsed = nlohmann::json::parse(messages_json, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return Invalid("messages is not valid JSON");
-  if (!parsed.is_array()) return Invalid("messages must be a JSON array of {role, content} objects");
+  if (!parsed.is_array())
+    return Invalid("messages must be a JSON array of {role, content} objects");
   for (size_t i = 0; i < parsed.size(); ++i) {
     const auto& message = parsed[i];
     const std::string where = "messages[" + std::to_string(i) + "]";
@@ -68,7 +69,8 @@ Result<nlohmann::json> ParseMessages(const std::string& messages_json) {
 Result<nlohmann::json> ParseMetadata(const std::string& metadata_json) {
   if (!IsValidUtf8(metadata_json)) return Invalid("metadata is not valid UTF-8");
   auto parsed = nlohmann::json::parse(metadata_json, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded() || !parsed.is_object()) return Invalid("metadata must be a JSON object");
+  if (parsed.is_discarded() || !parsed.is_object())
+    return Invalid("metadata must be a JSON object");
   return parsed;
 }
 
@@ -89,8 +91,8 @@ Status ValidateHistoryRecord(const HistoryRecord& record) {
     if (*value) MEM0_RETURN_IF_ERROR(CheckText(name, **value, 1024));
   }
   size_t memory_bytes = 0;
-  for (const auto& [name, value] : {std::pair{"old_memory", &record.old_memory},
-                                    std::pair{"new_memory", &record.new_memory}}) {
+  for (const auto& [name, value] :
+       {std::pair{"old_memory", &record.old_memory}, std::pair{"new_memory", &record.new_memory}}) {
     if (!*value) continue;
     MEM0_RETURN_IF_ERROR(CheckText(name, **value, kMaxRecordTextBytes));
     memory_bytes += (*value)->size();
@@ -134,8 +136,8 @@ std::string NewConversationId(const std::string& user_id,
 }
 
 std::string EncodePageToken(const std::string& user_id, const std::string& last_conversation_id) {
-  nlohmann::json token = {{"v", 1}, {"u", Sha256Hex(user_id).substr(0, 16)},
-                          {"after", last_conversation_id}};
+  nlohmann::json token = {
+      {"v", 1}, {"u", Sha256Hex(user_id).substr(0, 16)}, {"after", last_conversation_id}};
   return Base64Encode(token.dump());
 }
 

@@ -30,8 +30,8 @@
 namespace mem0::store {
 namespace {
 
-using dynamodb::AttributeValue;
 using dynamodb::AttributeList;
+using dynamodb::AttributeValue;
 using dynamodb::Item;
 using Json = nlohmann::json;
 
@@ -116,9 +116,8 @@ class DynamoDbConversationStore final : public ConversationStore {
     MEM0_ASSIGN_OR_RETURN(Json metadata, ParseMetadata(metadata_json));
     const int64_t now = UnixSeconds(*clock_);
     const std::string id = NewConversationId(user_id, clock_->Now());
-    Item head = {{"user_id", S(user_id)},      {"conversation_id", S(id)},
-                 {"timestamp", N(now)},        {"updated_at", N(now)},
-                 {"type", S("conversation")},  {"version", N(1)}};
+    Item head = {{"user_id", S(user_id)}, {"conversation_id", S(id)},  {"timestamp", N(now)},
+                 {"updated_at", N(now)},  {"type", S("conversation")}, {"version", N(1)}};
     MEM0_RETURN_IF_ERROR(WriteHead(std::move(head), {messages, metadata}, nullptr, nullptr));
     return id;
   }
@@ -276,7 +275,8 @@ class DynamoDbConversationStore final : public ConversationStore {
       HistoryRecord copy = records[i];
       if (copy.id.empty()) copy.id = NewUuid();
       MEM0_RETURN_IF_ERROR(ValidateHistoryRecord(copy));
-      writes.push_back(dynamodb::WriteRequest::Put(HistoryItem(copy, base + static_cast<int64_t>(i))));
+      writes.push_back(
+          dynamodb::WriteRequest::Put(HistoryItem(copy, base + static_cast<int64_t>(i))));
     }
     return client_->BatchWriteItem({{config_.table_name, writes}});
   }
@@ -304,7 +304,8 @@ class DynamoDbConversationStore final : public ConversationStore {
       r.created_at = text("created_at").value_or("");
       r.updated_at = text("updated_at");
       auto deleted = item.find("is_deleted");
-      r.is_deleted = deleted != item.end() && deleted->second.type() == AttributeValue::Type::kBool &&
+      r.is_deleted = deleted != item.end() &&
+                     deleted->second.type() == AttributeValue::Type::kBool &&
                      deleted->second.boolean();
       r.actor_id = text("actor_id");
       r.role = text("role");
@@ -367,9 +368,10 @@ class DynamoDbConversationStore final : public ConversationStore {
       const std::string* message = dynamodb::GetString(*it, "message");
       Json parsed = message ? Json::parse(*message, nullptr, false) : Json();
       if (!parsed.is_object()) {
-        parsed = {{"role", dynamodb::GetString(*it, "role") ? *dynamodb::GetString(*it, "role") : ""},
-                  {"content",
-                   dynamodb::GetString(*it, "content") ? *dynamodb::GetString(*it, "content") : ""}};
+        parsed = {
+            {"role", dynamodb::GetString(*it, "role") ? *dynamodb::GetString(*it, "role") : ""},
+            {"content",
+             dynamodb::GetString(*it, "content") ? *dynamodb::GetString(*it, "content") : ""}};
       }
       out.push_back(std::move(parsed));
     }
@@ -409,8 +411,9 @@ class DynamoDbConversationStore final : public ConversationStore {
 
   static std::string PartsPartition(const std::string& user_id) {
     std::string partition = kPartsPrefix + user_id;
-    return partition.size() <= kMaxPartitionKeyBytes ? partition
-                                                     : kPartsPrefix + ("sha256-" + Sha256Hex(user_id));
+    return partition.size() <= kMaxPartitionKeyBytes
+               ? partition
+               : kPartsPrefix + ("sha256-" + Sha256Hex(user_id));
   }
 
   static std::string PartSortKey(const std::string& conversation_id, const std::string& generation,
@@ -438,7 +441,8 @@ class DynamoDbConversationStore final : public ConversationStore {
 
   Status DeleteParts(const Item& head) {
     std::vector<dynamodb::WriteRequest> deletes;
-    for (auto& key : PartKeys(head)) deletes.push_back(dynamodb::WriteRequest::Delete(std::move(key)));
+    for (auto& key : PartKeys(head))
+      deletes.push_back(dynamodb::WriteRequest::Delete(std::move(key)));
     return client_->BatchWriteItem({{config_.table_name, deletes}});
   }
 
@@ -469,7 +473,8 @@ class DynamoDbConversationStore final : public ConversationStore {
     const std::string* generation = dynamodb::GetString(head, "overflow_generation");
     if (!generation) {
       Body body;
-      MEM0_ASSIGN_OR_RETURN(body.messages, parse(dynamodb::GetString(head, "messages"), "messages"));
+      MEM0_ASSIGN_OR_RETURN(body.messages,
+                            parse(dynamodb::GetString(head, "messages"), "messages"));
       const std::string* metadata = dynamodb::GetString(head, "metadata");
       if (metadata) {
         MEM0_ASSIGN_OR_RETURN(body.metadata, parse(metadata, "metadata"));
@@ -496,10 +501,12 @@ class DynamoDbConversationStore final : public ConversationStore {
       }
       compressed += it->second;
     }
-    MEM0_ASSIGN_OR_RETURN(std::string blob,
-                          Decompress(compressed, static_cast<size_t>(ParseInt(head, "overflow_bytes"))));
+    MEM0_ASSIGN_OR_RETURN(
+        std::string blob,
+        Decompress(compressed, static_cast<size_t>(ParseInt(head, "overflow_bytes"))));
     Json parsed = Json::parse(blob, nullptr, false);
-    if (!parsed.is_object()) return MakeError(ErrorCode::kStorageError, "overflow blob is not JSON");
+    if (!parsed.is_object())
+      return MakeError(ErrorCode::kStorageError, "overflow blob is not JSON");
     return Body{parsed["messages"], parsed["metadata"]};
   }
 
@@ -540,7 +547,8 @@ class DynamoDbConversationStore final : public ConversationStore {
     const std::string metadata = body.metadata.dump();
     if (messages.size() + metadata.size() > kMaxConversationBytes) {
       return MakeError(ErrorCode::kInvalidArgument,
-                       "messages + metadata are " + std::to_string(messages.size() + metadata.size()) +
+                       "messages + metadata are " +
+                           std::to_string(messages.size() + metadata.size()) +
                            " bytes; the limit is " + std::to_string(kMaxConversationBytes));
     }
     const int64_t now = UnixSeconds(*clock_);
@@ -569,12 +577,14 @@ class DynamoDbConversationStore final : public ConversationStore {
       // enough, the real metadata.
       head["messages"] = S("[]");
       head["metadata"] = S(metadata.size() <= kInlineMetadataLimit ? metadata : "{}");
-      const std::string blob = Json{{"messages", body.messages}, {"metadata", body.metadata}}.dump();
+      const std::string blob =
+          Json{{"messages", body.messages}, {"metadata", body.metadata}}.dump();
       MEM0_ASSIGN_OR_RETURN(std::string compressed, Compress(blob));
       const std::string generation = NewUuid();
       const std::string& user_id = head.at("user_id").s();
       const std::string& conversation_id = head.at("conversation_id").s();
-      for (size_t offset = 0, index = 0; offset < compressed.size(); offset += kPartBytes, ++index) {
+      for (size_t offset = 0, index = 0; offset < compressed.size();
+           offset += kPartBytes, ++index) {
         Item part = {{"user_id", S(PartsPartition(user_id))},
                      {"conversation_id", S(PartSortKey(conversation_id, generation, index))},
                      {"type", S("conversation_part")},
@@ -674,8 +684,8 @@ class DynamoDbConversationStore final : public ConversationStore {
       // are carried over.
       for (const auto& [name, value] : *head) {
         static const std::set<std::string> kManaged = {
-            "messages", "metadata", "writers", "overflow_generation", "overflow_parts",
-            "overflow_bytes", "overflow_encoding"};
+            "messages",       "metadata",       "writers",          "overflow_generation",
+            "overflow_parts", "overflow_bytes", "overflow_encoding"};
         if (!next.count(name) && !kManaged.count(name)) next[name] = value;
       }
       bool conflict = false;
@@ -746,10 +756,10 @@ Result<std::unique_ptr<ConversationStore>> MakeDynamoDbConversationStore(
   }
   std::shared_ptr<dynamodb::Client> client = config.client;
   if (!client) {
-    MEM0_ASSIGN_OR_RETURN(client, MakeClientFromConfig(config.region, config.endpoint_url,
-                                                       config.profile, config.aws_access_key_id,
-                                                       config.aws_secret_access_key,
-                                                       config.aws_session_token, config.use_iam_role));
+    MEM0_ASSIGN_OR_RETURN(
+        client, MakeClientFromConfig(config.region, config.endpoint_url, config.profile,
+                                     config.aws_access_key_id, config.aws_secret_access_key,
+                                     config.aws_session_token, config.use_iam_role));
   }
   return std::unique_ptr<ConversationStore>(
       std::make_unique<store::DynamoDbConversationStore>(config, std::move(client)));

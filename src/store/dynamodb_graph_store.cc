@@ -114,9 +114,9 @@ class DynamoDbGraphStore final : public GraphStore {
     MEM0_RETURN_IF_ERROR(ValidateScope(scope));
     MEM0_ASSIGN_OR_RETURN(Json metadata, ParseJsonObject("metadata", metadata_json));
     const AttributeValue now = Seconds(NowSeconds(*clock_));
-    Item meta = {{"node_id", S(id)},          {"edge_id", S("META")},
-                 {"content", S(content)},     {"metadata", S(metadata.dump())},
-                 {"type", S("memory_node")},  {"created_at", now}};
+    Item meta = {{"node_id", S(id)},         {"edge_id", S("META")},
+                 {"content", S(content)},    {"metadata", S(metadata.dump())},
+                 {"type", S("memory_node")}, {"created_at", now}};
     if (!scope.empty()) meta["scope"] = S(scope);
 
     dynamodb::TransactWriteItemsRequest tx;
@@ -163,8 +163,8 @@ class DynamoDbGraphStore final : public GraphStore {
 
   Result<std::optional<MemoryNode>> GetNode(const std::string& node_id) override {
     MEM0_RETURN_IF_ERROR(ValidateNodeId(node_id));
-    MEM0_ASSIGN_OR_RETURN(auto got,
-                          client_->GetItem({config_.table_name, Key(node_id, "META"), "", {}, true}));
+    MEM0_ASSIGN_OR_RETURN(
+        auto got, client_->GetItem({config_.table_name, Key(node_id, "META"), "", {}, true}));
     if (!got.item) return std::optional<MemoryNode>();
     return std::optional<MemoryNode>(NodeFromItem(*got.item));
   }
@@ -254,8 +254,8 @@ class DynamoDbGraphStore final : public GraphStore {
     MEM0_RETURN_IF_ERROR(ValidateNodeId(target_id));
     MEM0_RETURN_IF_ERROR(ValidateRelationshipType(relationship_type));
     MEM0_ASSIGN_OR_RETURN(Json properties, ParseJsonObject("properties", properties_json));
-    Edge edge{NewUuid(), source_id, target_id, relationship_type, properties.dump(),
-              NowSeconds(*clock_)};
+    Edge edge{NewUuid(),         source_id,         target_id,
+              relationship_type, properties.dump(), NowSeconds(*clock_)};
     dynamodb::TransactWriteItemsRequest tx;
     std::vector<std::string> checked;
     for (const std::string& node : {source_id, target_id}) {
@@ -317,7 +317,8 @@ class DynamoDbGraphStore final : public GraphStore {
     MEM0_RETURN_IF_ERROR(ValidateNodeId(node_id));
     MEM0_RETURN_IF_ERROR(ValidateScope(query.scope));
     if (query.limit <= 0) return MakeError(ErrorCode::kInvalidArgument, "limit must be positive");
-    for (const auto& type : query.relationship_types) MEM0_RETURN_IF_ERROR(ValidateRelationshipType(type));
+    for (const auto& type : query.relationship_types)
+      MEM0_RETURN_IF_ERROR(ValidateRelationshipType(type));
 
     dynamodb::QueryRequest request = EdgeQuery(node_id, query.direction, query.relationship_types);
     std::vector<RelatedMemory> out;
@@ -328,7 +329,8 @@ class DynamoDbGraphStore final : public GraphStore {
       // here, so a filter never cuts the result short. Pages are sized with
       // slack for the node's own item and filtered edges.
       const int64_t remaining = query.limit - static_cast<int64_t>(out.size());
-      request.limit = static_cast<int>(std::min<int64_t>(std::max(remaining * 2, remaining + 10), 1000));
+      request.limit =
+          static_cast<int>(std::min<int64_t>(std::max(remaining * 2, remaining + 10), 1000));
       MEM0_ASSIGN_OR_RETURN(auto page, client_->Query(request));
       std::vector<Item> edges;
       for (auto& item : page.items) {
@@ -346,7 +348,8 @@ class DynamoDbGraphStore final : public GraphStore {
       MEM0_RETURN_IF_ERROR(FetchNodes(wanted, nodes));
       for (const auto& item : edges) {
         const bool is_outgoing = outgoing(item);
-        const auto& neighbour = nodes[is_outgoing ? Str(item, "target_id") : Str(item, "source_id")];
+        const auto& neighbour =
+            nodes[is_outgoing ? Str(item, "target_id") : Str(item, "source_id")];
         if (!neighbour || (!query.scope.empty() && neighbour->scope != query.scope)) continue;
         out.push_back({neighbour->node_id, neighbour->content, Str(item, "relationship_type"),
                        neighbour->metadata_json, EdgeFromItem(item).properties_json,
@@ -381,7 +384,8 @@ class DynamoDbGraphStore final : public GraphStore {
         const auto& source = nodes[edge.source_id];
         const auto& target = nodes[edge.target_id];
         if (!source || !target) continue;
-        if (!query.scope.empty() && (source->scope != query.scope || target->scope != query.scope)) {
+        if (!query.scope.empty() &&
+            (source->scope != query.scope || target->scope != query.scope)) {
           continue;
         }
         out.push_back({std::move(edge), *source, *target});
@@ -464,8 +468,8 @@ class DynamoDbGraphStore final : public GraphStore {
       std::vector<std::function<Result<void>()>> tasks;
       for (size_t i = 0; i < frontier.size(); ++i) {
         tasks.push_back([&, i]() -> Result<void> {
-          MEM0_ASSIGN_OR_RETURN(auto all, client_->QueryAll(EdgeQuery(
-                                              frontier[i], query.direction, query.relationship_types)));
+          MEM0_ASSIGN_OR_RETURN(auto all, client_->QueryAll(EdgeQuery(frontier[i], query.direction,
+                                                                      query.relationship_types)));
           found[i] = std::move(all.items);
           return {};
         });
@@ -541,7 +545,8 @@ class DynamoDbGraphStore final : public GraphStore {
                                  {":member", S("OUT#" + ScopeMemberEdgeId(""))}};
     request.consistent_read = true;
     if (!after_node_id.empty()) {
-      request.exclusive_start_key = Key(ScopeNodeId(scope), "OUT#" + ScopeMemberEdgeId(after_node_id));
+      request.exclusive_start_key =
+          Key(ScopeNodeId(scope), "OUT#" + ScopeMemberEdgeId(after_node_id));
     }
     std::vector<MemoryNode> out;
     std::map<std::string, std::optional<MemoryNode>> nodes;
@@ -609,7 +614,8 @@ class DynamoDbGraphStore final : public GraphStore {
     check_half(outs, ins, "IN#");
     check_half(ins, outs, "OUT#");
     for (const auto& [edge_id, item] : rels) {
-      if (!outs.count(edge_id) && !ins.count(edge_id)) flag(edge_id, *item, "REL# item of a missing edge");
+      if (!outs.count(edge_id) && !ins.count(edge_id))
+        flag(edge_id, *item, "REL# item of a missing edge");
     }
     for (const auto& edge_id : locators) {
       if (outs.count(edge_id) || ins.count(edge_id) || broken.count(edge_id)) continue;
@@ -641,13 +647,13 @@ class DynamoDbGraphStore final : public GraphStore {
     }
     std::vector<dynamodb::WriteRequest> deletes;
     for (const auto& [edge_id, b] : broken) {
-      const bool whole_now = !b.source_id.empty() &&
-                             present.count({b.source_id, "OUT#" + edge_id}) &&
-                             present.count({b.target_id, "IN#" + edge_id}) &&
-                             present.count({b.source_id, "META"}) &&
-                             present.count({b.target_id, "META"});
+      const bool whole_now =
+          !b.source_id.empty() && present.count({b.source_id, "OUT#" + edge_id}) &&
+          present.count({b.target_id, "IN#" + edge_id}) && present.count({b.source_id, "META"}) &&
+          present.count({b.target_id, "META"});
       if (whole_now) continue;
-      for (const auto& [pk, sk] : b.keys) deletes.push_back(dynamodb::WriteRequest::Delete(Key(pk, sk)));
+      for (const auto& [pk, sk] : b.keys)
+        deletes.push_back(dynamodb::WriteRequest::Delete(Key(pk, sk)));
     }
     MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, deletes}}));
     report.repaired = static_cast<int64_t>(deletes.size());
@@ -744,9 +750,9 @@ class DynamoDbGraphStore final : public GraphStore {
   };
 
   Result<std::optional<EdgeEnds>> FindEdge(const std::string& edge_id) {
-    MEM0_ASSIGN_OR_RETURN(auto got, client_->GetItem({config_.table_name,
-                                                      Key(kLocatorPrefix + edge_id, "EDGE"), "",
-                                                      {}, true}));
+    MEM0_ASSIGN_OR_RETURN(
+        auto got, client_->GetItem(
+                      {config_.table_name, Key(kLocatorPrefix + edge_id, "EDGE"), "", {}, true}));
     if (got.item) {
       return std::optional<EdgeEnds>(EdgeEnds{Str(*got.item, "source_id"),
                                               Str(*got.item, "target_id"),
@@ -806,10 +812,10 @@ Result<std::unique_ptr<GraphStore>> MakeDynamoDbGraphStore(const DynamoDBGraphCo
   if (config.enable_gsi) MEM0_RETURN_IF_ERROR(store::ValidateKey("gsi_name", config.gsi_name, 255));
   std::shared_ptr<dynamodb::Client> client = config.client;
   if (!client) {
-    MEM0_ASSIGN_OR_RETURN(client, MakeClientFromConfig(config.region, config.endpoint_url,
-                                                       config.profile, config.aws_access_key_id,
-                                                       config.aws_secret_access_key,
-                                                       config.aws_session_token, config.use_iam_role));
+    MEM0_ASSIGN_OR_RETURN(
+        client, MakeClientFromConfig(config.region, config.endpoint_url, config.profile,
+                                     config.aws_access_key_id, config.aws_secret_access_key,
+                                     config.aws_session_token, config.use_iam_role));
   }
   return std::unique_ptr<GraphStore>(
       std::make_unique<store::DynamoDbGraphStore>(config, std::move(client)));

@@ -10,9 +10,12 @@ namespace mem0 {
 
 const char* DirectionName(Direction direction) {
   switch (direction) {
-    case Direction::kOutgoing: return "outgoing";
-    case Direction::kIncoming: return "incoming";
-    case Direction::kBoth: return "both";
+    case Direction::kOutgoing:
+      return "outgoing";
+    case Direction::kIncoming:
+      return "incoming";
+    case Direction::kBoth:
+      return "both";
   }
   return "both";
 }
@@ -89,30 +92,33 @@ Status ValidateRelationshipType(const std::string& type) {
 Status ValidateEdgeId(const std::string& edge_id) {
   MEM0_RETURN_IF_ERROR(ValidateKey("edge_id", edge_id, 1000));
   if (edge_id.starts_with(ScopeMemberEdgeId(""))) {
-    return MakeError(ErrorCode::kInvalidArgument, "edge_id " + edge_id + " is internal (scope membership)");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "edge_id " + edge_id + " is internal (scope membership)");
   }
   return {};
 }
 
 Status ValidateContent(const std::string& content) {
   if (content.size() > kMaxContentBytes) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "content is " + std::to_string(content.size()) + " bytes; the limit is " +
-                         std::to_string(kMaxContentBytes) + " bytes");
+    return MakeError(ErrorCode::kInvalidArgument, "content is " + std::to_string(content.size()) +
+                                                      " bytes; the limit is " +
+                                                      std::to_string(kMaxContentBytes) + " bytes");
   }
-  if (!IsValidUtf8(content)) return MakeError(ErrorCode::kInvalidArgument, "content is not valid UTF-8");
+  if (!IsValidUtf8(content))
+    return MakeError(ErrorCode::kInvalidArgument, "content is not valid UTF-8");
   return {};
 }
 
 Result<nlohmann::json> ParseJsonObject(const std::string& field, const std::string& text) {
-  if (!IsValidUtf8(text)) return MakeError(ErrorCode::kInvalidArgument, field + " is not valid UTF-8");
+  if (!IsValidUtf8(text))
+    return MakeError(ErrorCode::kInvalidArgument, field + " is not valid UTF-8");
   auto parsed = nlohmann::json::parse(text, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object()) {
     return MakeError(ErrorCode::kInvalidArgument, field + " must be a JSON object");
   }
   if (text.size() > 64 * 1024) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     field + " is " + std::to_string(text.size()) + " bytes; the limit is 65536 bytes");
+    return MakeError(ErrorCode::kInvalidArgument, field + " is " + std::to_string(text.size()) +
+                                                      " bytes; the limit is 65536 bytes");
   }
   return parsed;
 }
@@ -121,9 +127,8 @@ std::string ScopeNodeId(const std::string& scope) { return kScopeNodePrefix + sc
 std::string ScopeMemberEdgeId(const std::string& node_id) { return "mem0-scope-member:" + node_id; }
 
 double NowSeconds(Clock& clock) {
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                    clock.Now().time_since_epoch())
-                    .count();
+  auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(clock.Now().time_since_epoch()).count();
   return static_cast<double>(micros) / 1e6;
 }
 

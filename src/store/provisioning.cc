@@ -49,17 +49,6 @@ std::string Join(const std::vector<std::string>& parts, std::string_view separat
   return out;
 }
 
-const char* TypeLetter(ScalarType type) {
-  switch (type) {
-    case ScalarType::kS:
-      return "S";
-    case ScalarType::kN:
-      return "N";
-    case ScalarType::kB:
-      return "B";
-  }
-  return "S";
-}
 
 // ---------------------------------------------------------------------------
 // Configuration
@@ -110,7 +99,7 @@ Status ValidateTableNames(const TablesConfig& config) {
 // ---------------------------------------------------------------------------
 // Comparison of a live table with its CreateTableRequest
 
-std::string KeyText(const KeyElement& key) { return key.name + " (" + TypeLetter(key.type) + ")"; }
+std::string KeyText(const KeyElement& key) { return key.name + " (" + dynamodb::ScalarTypeName(key.type) + ")"; }
 std::string OptionalKeyText(const std::optional<KeyElement>& key) {
   return key ? KeyText(*key) : "none";
 }
@@ -459,7 +448,7 @@ Json CfnTableResource(const TableSpec& spec, const TablesConfig& config,
   Json definitions = Json::array();
   for (const auto& key : KeyAttributes(request)) {
     definitions.push_back(
-        Json{{"AttributeName", key.name}, {"AttributeType", TypeLetter(key.type)}});
+        Json{{"AttributeName", key.name}, {"AttributeType", dynamodb::ScalarTypeName(key.type)}});
   }
   properties["AttributeDefinitions"] = std::move(definitions);
   properties["KeySchema"] = CfnKeySchema(request.hash_key, request.range_key);

@@ -7,7 +7,6 @@
 // per store, serialized by a mutex, serves all threads.
 #include <cstdlib>
 #include <ctime>
-#include <filesystem>
 #include <mutex>
 
 #include "core/uuid.h"
@@ -86,15 +85,6 @@ Conversation ConversationFromRow(const Statement& row) {
   conversation.updated_at = row.OptionalInt64(5);
   conversation.expiration_time = row.OptionalInt64(6);
   return conversation;
-}
-
-Result<std::string> DefaultDatabasePath() {
-  const char* home = std::getenv("HOME");
-  if (!home || !*home) {
-    return MakeError(ErrorCode::kStorageError,
-                     "HOME is not set; give SqliteConfig.path to place the mem0 database");
-  }
-  return (std::filesystem::path(home) / ".mem0" / "mem0.db").string();
 }
 
 std::string IsoTimestamp(int64_t unix_seconds) {
@@ -538,19 +528,7 @@ Result<std::unique_ptr<ConversationStore>> MakeSqliteConversationStore(const Sql
   if (config.ttl_days < 0) {
     return MakeError(ErrorCode::kInvalidArgument, "ttl_days must not be negative");
   }
-  std::string path = config.path;
-  if (path.empty()) {
-    MEM0_ASSIGN_OR_RETURN(path, store::DefaultDatabasePath());
-  }
-  if (path != ":memory:") {
-    const auto parent = std::filesystem::path(path).parent_path();
-    std::error_code error;
-    if (!parent.empty()) std::filesystem::create_directories(parent, error);
-    if (error) {
-      return MakeError(ErrorCode::kStorageError,
-                       "cannot create " + parent.string() + ": " + error.message());
-    }
-  }
+  MEM0_ASSIGN_OR_RETURN(std::string path, store::sqlite::PrepareDatabasePath(config.path));
   store::sqlite::DatabaseOptions options;
   options.busy_timeout_ms = config.busy_timeout_ms;
   MEM0_ASSIGN_OR_RETURN(auto db, store::sqlite::Database::Open(path, options));

@@ -1,11 +1,10 @@
 #include "store/sqlite_db.h"
 
-#include <cstdlib>
-#include <filesystem>
-
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -192,8 +191,6 @@ Status Database::Exec(std::string_view sql) {
 }
 
 int64_t Database::Changes() const { return sqlite3_changes64(db_); }
-
-int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 
 Error Database::SqliteError(int rc, std::string_view context) const {
   // sqlite3_errmsg describes the latest failure on this connection, which

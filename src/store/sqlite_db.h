@@ -102,7 +102,6 @@ class Database {
 
   // Rows changed by the most recent INSERT, UPDATE or DELETE.
   int64_t Changes() const;
-  int64_t LastInsertRowId() const;
 
   // Runs `attempt` again while it fails with SQLITE_BUSY / SQLITE_LOCKED,
   // sleeping a jittered, growing delay, until the busy timeout has passed.

@@ -142,7 +142,8 @@ class SqliteGraphStore final : public GraphStore {
           .BindInt64(3, Micros(NowSeconds(*clock_)))
           .BindText(4, node_id);
       MEM0_RETURN_IF_ERROR(update.Run());
-      if (db_->Changes() == 0) return MakeError(ErrorCode::kNotFound, "node " + node_id + " not found");
+      if (db_->Changes() == 0)
+        return MakeError(ErrorCode::kNotFound, "node " + node_id + " not found");
       return {};
     });
   }
@@ -156,7 +157,8 @@ class SqliteGraphStore final : public GraphStore {
           db_->Prepare("DELETE FROM graph_edges WHERE source_id = ? OR target_id = ?"));
       MEM0_RETURN_IF_ERROR(edges.BindText(1, node_id).BindText(2, node_id).Run());
       const int64_t removed_edges = db_->Changes();
-      MEM0_ASSIGN_OR_RETURN(Statement node, db_->Prepare("DELETE FROM graph_nodes WHERE node_id = ?"));
+      MEM0_ASSIGN_OR_RETURN(Statement node,
+                            db_->Prepare("DELETE FROM graph_nodes WHERE node_id = ?"));
       MEM0_RETURN_IF_ERROR(node.BindText(1, node_id).Run());
       return removed_edges + db_->Changes() > 0;
     });
@@ -174,7 +176,9 @@ class SqliteGraphStore final : public GraphStore {
     MEM0_RETURN_IF_ERROR(db_->InTransaction([&]() -> Status {
       for (const auto& [node, role] : {std::pair{&source_id, "source"}, {&target_id, "target"}}) {
         MEM0_ASSIGN_OR_RETURN(auto found, ReadNodeLocked(*node));
-        if (!found) return MakeError(ErrorCode::kNotFound, std::string(role) + " node " + *node + " not found");
+        if (!found)
+          return MakeError(ErrorCode::kNotFound,
+                           std::string(role) + " node " + *node + " not found");
       }
       MEM0_ASSIGN_OR_RETURN(Statement insert,
                             db_->Prepare("INSERT INTO graph_edges (edge_id, source_id, target_id, "
@@ -195,7 +199,8 @@ class SqliteGraphStore final : public GraphStore {
     MEM0_RETURN_IF_ERROR(ValidateEdgeId(edge_id));
     std::lock_guard<std::mutex> lock(mu_);
     return db_->InTransaction([&]() -> Status {
-      MEM0_ASSIGN_OR_RETURN(Statement del, db_->Prepare("DELETE FROM graph_edges WHERE edge_id = ?"));
+      MEM0_ASSIGN_OR_RETURN(Statement del,
+                            db_->Prepare("DELETE FROM graph_edges WHERE edge_id = ?"));
       MEM0_RETURN_IF_ERROR(del.BindText(1, edge_id).Run());
       if (db_->Changes() == 0) {
         return MakeError(ErrorCode::kNotFound, "relationship " + edge_id + " not found");
@@ -209,16 +214,24 @@ class SqliteGraphStore final : public GraphStore {
     MEM0_RETURN_IF_ERROR(ValidateNodeId(node_id));
     MEM0_RETURN_IF_ERROR(ValidateScope(query.scope));
     if (query.limit <= 0) return MakeError(ErrorCode::kInvalidArgument, "limit must be positive");
-    for (const auto& type : query.relationship_types) MEM0_RETURN_IF_ERROR(ValidateRelationshipType(type));
+    for (const auto& type : query.relationship_types)
+      MEM0_RETURN_IF_ERROR(ValidateRelationshipType(type));
     // The neighbour is the other end; a self-loop is one row, outgoing.
-    std::string sql = std::string("SELECT e.") + "edge_id, e.relationship_type, e.properties, "
+    std::string sql = std::string("SELECT e.") +
+                      "edge_id, e.relationship_type, e.properties, "
                       "e.source_id = ?1 AS outgoing, n.node_id, n.content, n.metadata "
                       "FROM graph_edges e JOIN graph_nodes n ON n.node_id = "
                       "CASE WHEN e.source_id = ?1 THEN e.target_id ELSE e.source_id END WHERE ";
     switch (query.direction) {
-      case Direction::kOutgoing: sql += "e.source_id = ?1"; break;
-      case Direction::kIncoming: sql += "e.target_id = ?1"; break;
-      case Direction::kBoth: sql += "(e.source_id = ?1 OR e.target_id = ?1)"; break;
+      case Direction::kOutgoing:
+        sql += "e.source_id = ?1";
+        break;
+      case Direction::kIncoming:
+        sql += "e.target_id = ?1";
+        break;
+      case Direction::kBoth:
+        sql += "(e.source_id = ?1 OR e.target_id = ?1)";
+        break;
     }
     sql += " AND (?2 = '' OR n.scope = ?2) AND " +
            TypeFilter("e.relationship_type", query.relationship_types.size(), 4) +
@@ -249,8 +262,9 @@ class SqliteGraphStore final : public GraphStore {
     MEM0_RETURN_IF_ERROR(ValidateScope(query.scope));
     if (query.limit <= 0) return MakeError(ErrorCode::kInvalidArgument, "limit must be positive");
     const std::string sql =
-        std::string("SELECT e.edge_id, e.source_id, e.target_id, e.relationship_type, "
-                    "e.properties, e.created_at_us, ") +
+        std::string(
+            "SELECT e.edge_id, e.source_id, e.target_id, e.relationship_type, "
+            "e.properties, e.created_at_us, ") +
         "s.node_id, s.content, s.metadata, s.scope, s.created_at_us, s.updated_at_us, "
         "t.node_id, t.content, t.metadata, t.scope, t.created_at_us, t.updated_at_us "
         "FROM graph_edges e JOIN graph_nodes s ON s.node_id = e.source_id "
@@ -290,9 +304,15 @@ class SqliteGraphStore final : public GraphStore {
     std::vector<std::string> frontier = {start_node_id};
     std::string sql = std::string("SELECT ") + kEdgeColumns + " FROM graph_edges WHERE ";
     switch (query.direction) {
-      case Direction::kOutgoing: sql += "source_id = ?1"; break;
-      case Direction::kIncoming: sql += "target_id = ?1"; break;
-      case Direction::kBoth: sql += "(source_id = ?1 OR target_id = ?1)"; break;
+      case Direction::kOutgoing:
+        sql += "source_id = ?1";
+        break;
+      case Direction::kIncoming:
+        sql += "target_id = ?1";
+        break;
+      case Direction::kBoth:
+        sql += "(source_id = ?1 OR target_id = ?1)";
+        break;
     }
     sql += " AND " + TypeFilter("relationship_type", query.relationship_types.size(), 2);
     for (int level = 0; level < query.depth && !frontier.empty(); ++level) {
@@ -332,9 +352,10 @@ class SqliteGraphStore final : public GraphStore {
     MEM0_RETURN_IF_ERROR(ValidateScope(scope));
     std::lock_guard<std::mutex> lock(mu_);
     Subgraph graph;
-    MEM0_ASSIGN_OR_RETURN(Statement nodes,
-                          db_->Prepare(std::string("SELECT ") + kNodeColumns +
-                                       " FROM graph_nodes WHERE ?1 = '' OR scope = ?1 ORDER BY node_id"));
+    MEM0_ASSIGN_OR_RETURN(
+        Statement nodes,
+        db_->Prepare(std::string("SELECT ") + kNodeColumns +
+                     " FROM graph_nodes WHERE ?1 = '' OR scope = ?1 ORDER BY node_id"));
     nodes.BindText(1, scope);
     while (true) {
       MEM0_ASSIGN_OR_RETURN(bool row, nodes.Step());
@@ -344,7 +365,8 @@ class SqliteGraphStore final : public GraphStore {
     MEM0_ASSIGN_OR_RETURN(
         Statement edges,
         db_->Prepare("SELECT e.edge_id, e.source_id, e.target_id, e.relationship_type, "
-                     "e.properties, e.created_at_us FROM graph_edges e JOIN graph_nodes s ON s.node_id = e.source_id "
+                     "e.properties, e.created_at_us FROM graph_edges e JOIN graph_nodes s ON "
+                     "s.node_id = e.source_id "
                      "JOIN graph_nodes t ON t.node_id = e.target_id "
                      "WHERE ?1 = '' OR (s.scope = ?1 AND t.scope = ?1) ORDER BY e.edge_id"));
     edges.BindText(1, scope);
@@ -381,7 +403,8 @@ class SqliteGraphStore final : public GraphStore {
     const std::string dangling =
         "FROM graph_edges WHERE source_id NOT IN (SELECT node_id FROM graph_nodes) "
         "OR target_id NOT IN (SELECT node_id FROM graph_nodes)";
-    MEM0_ASSIGN_OR_RETURN(Statement select, db_->Prepare("SELECT edge_id, source_id, target_id " + dangling));
+    MEM0_ASSIGN_OR_RETURN(Statement select,
+                          db_->Prepare("SELECT edge_id, source_id, target_id " + dangling));
     while (true) {
       MEM0_ASSIGN_OR_RETURN(bool row, select.Step());
       if (!row) break;
@@ -401,9 +424,8 @@ class SqliteGraphStore final : public GraphStore {
 
  private:
   Result<std::optional<MemoryNode>> ReadNodeLocked(const std::string& node_id) {
-    MEM0_ASSIGN_OR_RETURN(Statement select,
-                          db_->Prepare(std::string("SELECT ") + kNodeColumns +
-                                       " FROM graph_nodes WHERE node_id = ?"));
+    MEM0_ASSIGN_OR_RETURN(Statement select, db_->Prepare(std::string("SELECT ") + kNodeColumns +
+                                                         " FROM graph_nodes WHERE node_id = ?"));
     select.BindText(1, node_id);
     MEM0_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) return std::optional<MemoryNode>();

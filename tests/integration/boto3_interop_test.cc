@@ -100,7 +100,8 @@ print("written")
 )PY";
   auto result = testing::RunPython("TABLE = '" + table_ + "'\n" + script);
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  auto got = client_->GetItem({table_, {{"pk", S("interop")}, {"sk", S("from-boto3")}}, "", {}, true});
+  auto got =
+      client_->GetItem({table_, {{"pk", S("interop")}, {"sk", S("from-boto3")}}, "", {}, true});
   ASSERT_TRUE(got.ok()) << got.error().ToString();
   ASSERT_TRUE(got->item.has_value());
   const Item expected = ExpectedItem("from-boto3");

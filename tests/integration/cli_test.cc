@@ -20,8 +20,12 @@ class CliConversationTest : public ::testing::TestWithParam<std::string> {
       table_ = testing::UniqueName("cli-conv");
       auto client = testing::MakeLocalClient();
       testing::CreateTestTable(*client, table_, "user_id", "conversation_id");
-      engine_args_ = {"--engine", "dynamodb", "--endpoint-url", testing::DynamoDbLocalEndpoint(),
-                      "--conversation-table", table_};
+      engine_args_ = {"--engine",
+                      "dynamodb",
+                      "--endpoint-url",
+                      testing::DynamoDbLocalEndpoint(),
+                      "--conversation-table",
+                      table_};
     } else {
       db_ = "/tmp/" + testing::UniqueName("cli") + ".db";
       engine_args_ = {"--db", db_};
@@ -49,8 +53,8 @@ class CliConversationTest : public ::testing::TestWithParam<std::string> {
 
 TEST_P(CliConversationTest, StoreGetListAppendUpdateDelete) {
   const std::string messages = R"([{"role":"user","content":"hi"}])";
-  json stored = RunJson({"conversation", "store", "--user", "u1", "--metadata", R"({"k":"v"})"},
-                        messages);
+  json stored =
+      RunJson({"conversation", "store", "--user", "u1", "--metadata", R"({"k":"v"})"}, messages);
   ASSERT_TRUE(stored.contains("conversation_id"));
   const std::string id = stored["conversation_id"];
   EXPECT_TRUE(id.starts_with("u1:"));
@@ -100,10 +104,10 @@ TEST_P(CliConversationTest, BadInputFailsWithTheFieldNamed) {
 }
 
 TEST_P(CliConversationTest, HistoryAddAndGet) {
-  json first = RunJson({"history", "add", "--memory-id", "m1", "--event", "ADD", "--new", "likes tea",
-                        "--created-at", "2026-01-01T00:00:00Z", "--actor-id", "u1"});
-  RunJson({"history", "add", "--memory-id", "m1", "--event", "UPDATE", "--old", "likes tea", "--new",
-           "likes green tea", "--created-at", "2026-01-02T00:00:00Z"});
+  json first = RunJson({"history", "add", "--memory-id", "m1", "--event", "ADD", "--new",
+                        "likes tea", "--created-at", "2026-01-01T00:00:00Z", "--actor-id", "u1"});
+  RunJson({"history", "add", "--memory-id", "m1", "--event", "UPDATE", "--old", "likes tea",
+           "--new", "likes green tea", "--created-at", "2026-01-02T00:00:00Z"});
   json history = RunJson({"history", "get", "--memory-id", "m1"});
   ASSERT_EQ(history["history"].size(), 2u);
   EXPECT_EQ(history["history"][0]["id"], first["id"]);
@@ -120,10 +124,10 @@ TEST_P(CliConversationTest, DemoRunsAndNarrates) {
   }
   auto result = Run(args);
   ASSERT_EQ(result.exit_code, 0) << result.err << result.out;
-  for (const char* expected : {"1. Storing conversations", "2. Listing", "3. Appending",
-                               "4. A memory's history trail", "UPDATE: Likes food tours",
-                               "kept: 10 messages", "6. A memory graph", "-[PART_OF]->",
-                               "two hops out from", "Graphviz export", "Done."}) {
+  for (const char* expected :
+       {"1. Storing conversations", "2. Listing", "3. Appending", "4. A memory's history trail",
+        "UPDATE: Likes food tours", "kept: 10 messages", "6. A memory graph", "-[PART_OF]->",
+        "two hops out from", "Graphviz export", "Done."}) {
     EXPECT_NE(result.out.find(expected), std::string::npos) << expected << "\n" << result.out;
   }
 }
@@ -141,8 +145,8 @@ TEST_P(CliConversationTest, GraphCommands) {
     args.insert(args.begin(), graph_args.begin(), graph_args.end());
     return RunJson(args);
   };
-  EXPECT_EQ(graph({"add-node", "--id", "tea", "--content", "likes tea", "--metadata", R"({"k":1})"})
-                ["node_id"],
+  EXPECT_EQ(graph({"add-node", "--id", "tea", "--content", "likes tea", "--metadata",
+                   R"({"k":1})"})["node_id"],
             "tea");
   const std::string generated = graph({"add-node", "--content", "drinks green tea"})["node_id"];
   EXPECT_EQ(generated.size(), 36u);
@@ -152,9 +156,8 @@ TEST_P(CliConversationTest, GraphCommands) {
   graph({"update-node", "--node", "tea", "--content", "loves tea"});
   EXPECT_EQ(graph({"get-node", "--node", "tea"})["content"], "loves tea");
 
-  const std::string edge =
-      graph({"relate", "--from", "tea", "--to", generated, "--type", "RELATED", "--properties",
-             R"({"w":0.5})"})["edge_id"];
+  const std::string edge = graph({"relate", "--from", "tea", "--to", generated, "--type", "RELATED",
+                                  "--properties", R"({"w":0.5})"})["edge_id"];
   json related = graph({"related", "--node", generated, "--direction", "incoming", "--type",
                         "RELATED", "--limit", "5"});
   ASSERT_EQ(related["related"].size(), 1u);
@@ -196,12 +199,13 @@ TEST(CliGraphCheckTest, FindsThenRepairsABrokenEdge) {
   auto edge = fixture.store->CreateRelationship("a", "b", "KNOWS", "{}");
   ASSERT_TRUE(edge.ok());
   ASSERT_TRUE(fixture.client
-                  ->DeleteItem({fixture.table, {{"node_id", dynamodb::AttributeValue::S("a")},
-                                                {"edge_id", dynamodb::AttributeValue::S("OUT#" + *edge)}}})
+                  ->DeleteItem({fixture.table,
+                                {{"node_id", dynamodb::AttributeValue::S("a")},
+                                 {"edge_id", dynamodb::AttributeValue::S("OUT#" + *edge)}}})
                   .ok());
-  const std::vector<std::string> base = {"--engine", "dynamodb", "--endpoint-url",
-                                         testing::DynamoDbLocalEndpoint(), "--graph-table",
-                                         fixture.table, "graph", "check"};
+  const std::vector<std::string> base = {
+      "--engine",      "dynamodb",    "--endpoint-url", testing::DynamoDbLocalEndpoint(),
+      "--graph-table", fixture.table, "graph",          "check"};
   auto found = RunCli(base);
   EXPECT_EQ(found.exit_code, 1);
   ASSERT_EQ(json::parse(found.out)["problems"].size(), 1u) << found.out;
@@ -227,7 +231,8 @@ TEST(CliDdbTest, SendsOneCallAndReportsErrors) {
                     R"({"TableName":")" + table + R"(","Key":{"pk":{"S":"a"},"sk":{"S":"b"}}})");
   ASSERT_EQ(get.exit_code, 0) << get.err;
   EXPECT_EQ(json::parse(get.out)["Item"]["sk"]["S"], "b");
-  auto bad = RunCli({"--endpoint-url", endpoint, "ddb", "GetItem", R"({"TableName":")" + table + R"("})"});
+  auto bad =
+      RunCli({"--endpoint-url", endpoint, "ddb", "GetItem", R"({"TableName":")" + table + R"("})"});
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.err.find("ValidationException"), std::string::npos) << bad.err;
   auto missing = RunCli({"--endpoint-url", endpoint, "ddb", "DescribeTable",

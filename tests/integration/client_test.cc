@@ -1,10 +1,11 @@
 // The DynamoDB client against DynamoDB Local: every operation, pagination,
 // batching limits, transactions, conditional failures and consumed capacity.
+#include "mem0/dynamodb/client.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "mem0/dynamodb/client.h"
 #include "support/test_env.h"
 
 namespace mem0::dynamodb {
@@ -48,13 +49,13 @@ Item EveryType() {
       {"ss", AttributeValue::SS({"a", "b"})},
       {"ns", AttributeValue::NS({"1", "2.5"})},
       {"bs", AttributeValue::BS({std::string("\x01", 1), std::string("\x02\x03", 2)})},
-      {"m", AttributeValue::M({{"inner", AttributeValue::L({S("x"), N("2"),
-                                                            AttributeValue::M({{"deep", S("y")}})})},
-                               {"empty_list", AttributeValue::L({})},
-                               {"empty_map", AttributeValue::M({})}})},
+      {"m",
+       AttributeValue::M(
+           {{"inner", AttributeValue::L({S("x"), N("2"), AttributeValue::M({{"deep", S("y")}})})},
+            {"empty_list", AttributeValue::L({})},
+            {"empty_map", AttributeValue::M({})}})},
   };
 }
-
 
 void ExpectSameItem(const Item& expected, const Item& actual) {
   ASSERT_EQ(expected.size(), actual.size());
@@ -83,8 +84,8 @@ TEST_F(ClientTest, GetMissingItemIsEmptyNotError) {
 
 TEST_F(ClientTest, ConditionalFailureReturnsOldItem) {
   ASSERT_TRUE(client_->PutItem({table_, {{"pk", S("a")}, {"sk", S("b")}, {"v", N("1")}}}).ok());
-  PutItemRequest put{table_, {{"pk", S("a")}, {"sk", S("b")}, {"v", N("2")}},
-                     "attribute_not_exists(pk)"};
+  PutItemRequest put{
+      table_, {{"pk", S("a")}, {"sk", S("b")}, {"v", N("2")}}, "attribute_not_exists(pk)"};
   put.return_old_item_on_condition_failure = true;
   auto result = client_->PutItem(put);
   ASSERT_FALSE(result.ok());
@@ -178,8 +179,9 @@ TEST_F(ClientTest, QueryAndScanPaginatePastOneMegabyte) {
 TEST_F(ClientTest, FilteredQueryCountsScannedAndMatched) {
   std::vector<WriteRequest> writes;
   for (int i = 0; i < 10; ++i) {
-    writes.push_back(WriteRequest::Put(
-        {{"pk", S("f")}, {"sk", S(std::to_string(i))}, {"even", AttributeValue::Bool(i % 2 == 0)}}));
+    writes.push_back(WriteRequest::Put({{"pk", S("f")},
+                                        {"sk", S(std::to_string(i))},
+                                        {"even", AttributeValue::Bool(i % 2 == 0)}}));
   }
   ASSERT_TRUE(client_->BatchWriteItem({{table_, writes}}).ok());
   QueryRequest query;
@@ -205,8 +207,8 @@ TEST_F(ClientTest, BatchWriteSplitsAt25AndBatchGetAt100) {
   std::vector<WriteRequest> writes;
   std::vector<Item> keys;
   for (int i = 0; i < 260; ++i) {
-    writes.push_back(WriteRequest::Put({{"pk", S("batch")}, {"sk", S(std::to_string(i))},
-                                        {"i", N(std::to_string(i))}}));
+    writes.push_back(WriteRequest::Put(
+        {{"pk", S("batch")}, {"sk", S(std::to_string(i))}, {"i", N(std::to_string(i))}}));
     keys.push_back(Key("batch", std::to_string(i)));
   }
   keys.push_back(Key("batch", "missing"));
@@ -227,7 +229,8 @@ TEST_F(ClientTest, BatchWriteSplitsAt25AndBatchGetAt100) {
 
   // Deletes through the same path.
   std::vector<WriteRequest> deletes;
-  for (int i = 0; i < 30; ++i) deletes.push_back(WriteRequest::Delete(Key("batch", std::to_string(i))));
+  for (int i = 0; i < 30; ++i)
+    deletes.push_back(WriteRequest::Delete(Key("batch", std::to_string(i))));
   ASSERT_TRUE(client_->BatchWriteItem({{table_, deletes}}).ok());
   auto remaining = client_->BatchGetItem({{table_, {keys}}});
   EXPECT_EQ(remaining->responses[table_].size(), 230u);
@@ -303,8 +306,8 @@ TEST_F(ClientTest, TableAdministrationAndTimeToLive) {
   create.hash_key = {"id", ScalarType::kN};
   create.billing_mode = "PROVISIONED";
   create.throughput = ProvisionedThroughput{5, 7};
-  create.global_secondary_indexes.push_back({"ByType", {"type", ScalarType::kS},
-                                             KeyElement{"at", ScalarType::kN}, "ALL"});
+  create.global_secondary_indexes.push_back(
+      {"ByType", {"type", ScalarType::kS}, KeyElement{"at", ScalarType::kN}, "ALL"});
   ASSERT_TRUE(client_->CreateTable(create).ok());
   auto active = client_->WaitUntilActive(second, std::chrono::seconds(30));
   ASSERT_TRUE(active.ok()) << active.error().ToString();
@@ -323,10 +326,10 @@ TEST_F(ClientTest, InvokeSendsRawJsonThroughTheSameStack) {
   auto put = client_->Invoke("PutItem", body.dump());
   ASSERT_TRUE(put.ok()) << put.error().ToString();
   EXPECT_EQ(client_->counters().Get(Operation::kPutItem), 1u);
-  auto got = client_->Invoke("GetItem", nlohmann::json{{"TableName", table_},
-                                                       {"Key", {{"pk", {{"S", "raw"}}},
-                                                                {"sk", {{"S", "1"}}}}}}
-                                            .dump());
+  auto got = client_->Invoke(
+      "GetItem",
+      nlohmann::json{{"TableName", table_}, {"Key", {{"pk", {{"S", "raw"}}}, {"sk", {{"S", "1"}}}}}}
+          .dump());
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(nlohmann::json::parse(*got)["Item"]["pk"]["S"], "raw");
   auto bad = client_->Invoke("GetItem", R"({"TableName":")" + table_ + R"("})");

@@ -1,10 +1,9 @@
 // The DynamoDB conversation engine beyond conformance: the Python
 // reference layout both ways (boto3), writers in several processes, TTL
 // expiry by DynamoDB Local itself, requests per operation.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -27,7 +26,8 @@ class DynamoDbConversationTest : public ::testing::Test {
   }
   void TearDown() override { (void)client_->DeleteTable(table_); }
 
-  std::unique_ptr<ConversationStore> Open(std::shared_ptr<Clock> clock = nullptr, int ttl_days = 0) {
+  std::unique_ptr<ConversationStore> Open(std::shared_ptr<Clock> clock = nullptr,
+                                          int ttl_days = 0) {
     DynamoDBConversationConfig config;
     config.table_name = table_;
     config.client = client_;
@@ -66,7 +66,8 @@ TEST_F(DynamoDbConversationTest, TheReferenceReadsWhatWeWrite) {
   ASSERT_TRUE(store->AddHistory({"", "m1", std::nullopt, "x", "ADD", "2026-01-01T00:00:00Z"}).ok());
   ASSERT_TRUE(store->SaveMessages("alice", R"([{"role":"user","content":"recent"}])").ok());
   // A 1 MB conversation overflows into parts; its head still parses.
-  std::string big = json::array({{{"role", "user"}, {"content", std::string(1 << 20, 'x')}}}).dump();
+  std::string big =
+      json::array({{{"role", "user"}, {"content", std::string(1 << 20, 'x')}}}).dump();
   auto large = store->StoreConversation("alice", big, R"({"size":"large"})");
   ASSERT_TRUE(large.ok()) << large.error().ToString();
 
@@ -109,8 +110,9 @@ print("ok")
 
   // Updating a reference item (no version attribute) works and keeps it
   // readable by the reference.
-  ASSERT_TRUE(store->AppendMessages("bob", "bob:1700000000",
-                                    R"([{"role":"assistant","content":"appended"}])")
+  ASSERT_TRUE(store
+                  ->AppendMessages("bob", "bob:1700000000",
+                                   R"([{"role":"assistant","content":"appended"}])")
                   .ok());
   auto got = store->GetConversation("bob", "bob:1700000000");
   ASSERT_TRUE(got.ok() && got->has_value());
@@ -137,10 +139,10 @@ TEST_F(DynamoDbConversationTest, FourProcessesAppendingLoseNothing) {
       auto child = MakeDynamoDbConversationStore(config);
       int failures = child.ok() ? 0 : kAppends;
       for (int i = 0; child.ok() && i < kAppends; ++i) {
-        const std::string message = json::array({{{"role", "user"},
-                                                  {"content", std::to_string(p) + "-" +
-                                                                  std::to_string(i)}}})
-                                        .dump();
+        const std::string message =
+            json::array(
+                {{{"role", "user"}, {"content", std::to_string(p) + "-" + std::to_string(i)}}})
+                .dump();
         if (!(*child)->AppendMessages("carol", *id, message).ok()) ++failures;
       }
       _exit(failures);
@@ -182,15 +184,17 @@ TEST_F(DynamoDbConversationTest, DynamoDbLocalRemovesExpiredConversations) {
   // And DynamoDB Local's TTL sweeper deletes the item itself.
   bool removed = false;
   for (int i = 0; i < 120 && !removed; ++i) {
-    auto raw = client_->GetItem({table_, {{"user_id", AttributeValue::S("dave")},
-                                          {"conversation_id", AttributeValue::S(*expired)}}});
+    auto raw = client_->GetItem({table_,
+                                 {{"user_id", AttributeValue::S("dave")},
+                                  {"conversation_id", AttributeValue::S(*expired)}}});
     ASSERT_TRUE(raw.ok());
     removed = !raw->item.has_value();
     if (!removed) std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
   EXPECT_TRUE(removed) << "DynamoDB Local did not remove the expired item within 60 s";
-  auto raw_live = client_->GetItem({table_, {{"user_id", AttributeValue::S("dave")},
-                                             {"conversation_id", AttributeValue::S(*live)}}});
+  auto raw_live = client_->GetItem(
+      {table_,
+       {{"user_id", AttributeValue::S("dave")}, {"conversation_id", AttributeValue::S(*live)}}});
   EXPECT_TRUE(raw_live->item.has_value());
 }
 

@@ -90,8 +90,9 @@ TEST_F(DynamoDbGraphTest, CheckFindsAndRepairsDanglingHalves) {
   auto intact = store().CreateRelationship("b", "a", "KNOWS", "{}");
   ASSERT_TRUE(broken.ok() && intact.ok());
   // A crash between steps, simulated: the IN# half is gone.
-  auto removed = client().DeleteItem({table(), {{"node_id", AttributeValue::S("b")},
-                                               {"edge_id", AttributeValue::S("IN#" + *broken)}}});
+  auto removed = client().DeleteItem(
+      {table(),
+       {{"node_id", AttributeValue::S("b")}, {"edge_id", AttributeValue::S("IN#" + *broken)}}});
   ASSERT_TRUE(removed.ok()) << removed.error().ToString();
   auto report = store().Check(false);
   ASSERT_TRUE(report.ok()) << report.error().ToString();
@@ -128,8 +129,9 @@ TEST_F(DynamoDbGraphTest, DeleteNodeFinishesAnInterruptedRun) {
     partial.push_back(dynamodb::WriteRequest::Delete(
         {{"node_id", item.at(out ? "target_id" : "source_id")},
          {"edge_id", AttributeValue::S((out ? "IN#" : "OUT#") + edge_id)}}));
-    partial.push_back(dynamodb::WriteRequest::Delete(
-        {{"node_id", AttributeValue::S("mem0#edge#" + edge_id)}, {"edge_id", AttributeValue::S("EDGE")}}));
+    partial.push_back(
+        dynamodb::WriteRequest::Delete({{"node_id", AttributeValue::S("mem0#edge#" + edge_id)},
+                                        {"edge_id", AttributeValue::S("EDGE")}}));
   }
   auto removed = client().BatchWriteItem({{table(), partial}});
   ASSERT_TRUE(removed.ok()) << removed.error().ToString();
@@ -139,8 +141,8 @@ TEST_F(DynamoDbGraphTest, DeleteNodeFinishesAnInterruptedRun) {
   EXPECT_TRUE(*deleted);
   auto report = store().Check(false);
   ASSERT_TRUE(report.ok());
-  EXPECT_TRUE(report->problems.empty()) << report->problems.size() << " problems, first: "
-                                        << report->problems[0];
+  EXPECT_TRUE(report->problems.empty())
+      << report->problems.size() << " problems, first: " << report->problems[0];
   for (int i = 0; i < 30; ++i) {
     EXPECT_TRUE(store().GetRelatedMemories("n" + std::to_string(i), {})->empty());
   }
@@ -194,8 +196,9 @@ TEST_F(DynamoDbGraphTest, ReadsTheReferenceLayoutWithoutDuplicatingEdges) {
 
   // Deleting a reference edge removes its REL# item too.
   ASSERT_TRUE(store().DeleteRelationship("e1").ok());
-  auto rel = client().GetItem({table(), {{"node_id", AttributeValue::S("KNOWS")},
-                                         {"edge_id", AttributeValue::S("REL#e1")}}});
+  auto rel = client().GetItem(
+      {table(),
+       {{"node_id", AttributeValue::S("KNOWS")}, {"edge_id", AttributeValue::S("REL#e1")}}});
   ASSERT_TRUE(rel.ok());
   EXPECT_FALSE(rel->item.has_value());
 }

@@ -1,11 +1,10 @@
 // Writes through a loopback proxy in front of DynamoDB Local that throttles,
 // answers 500, drops connections before forwarding, and drops the reply
 // after the write has landed. Every write must land exactly once.
-#include <atomic>
-#include <mutex>
-
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "mem0/conversation_store.h"
@@ -21,19 +20,23 @@ enum class Fault { kNone, kThrottle, kServerError, kDropBefore, kDropAfter };
 // A fixed, repeating schedule so every run exercises every fault.
 Fault FaultFor(int request_number) {
   switch (request_number % 6) {
-    case 1: return Fault::kThrottle;
-    case 2: return Fault::kServerError;
-    case 3: return Fault::kDropAfter;
-    case 5: return Fault::kDropBefore;
-    default: return Fault::kNone;
+    case 1:
+      return Fault::kThrottle;
+    case 2:
+      return Fault::kServerError;
+    case 3:
+      return Fault::kDropAfter;
+    case 5:
+      return Fault::kDropBefore;
+    default:
+      return Fault::kNone;
   }
 }
 
 class FaultProxy {
  public:
   explicit FaultProxy(const std::string& upstream)
-      : upstream_(upstream),
-        server_([this](httplib::Server& server) {
+      : upstream_(upstream), server_([this](httplib::Server& server) {
           server.Post("/", [this](const httplib::Request& req, httplib::Response& res) {
             Handle(req, res);
           });
@@ -88,9 +91,8 @@ class FaultProxy {
   // Promises a body and then fails to send it: the client sees the
   // connection close mid-response.
   static void DropConnection(httplib::Response& res) {
-    res.set_content_provider(
-        100, "application/x-amz-json-1.0",
-        [](size_t, size_t, httplib::DataSink&) { return false; });
+    res.set_content_provider(100, "application/x-amz-json-1.0",
+                             [](size_t, size_t, httplib::DataSink&) { return false; });
   }
 
   const std::string upstream_;
@@ -114,16 +116,17 @@ TEST(FaultProxyTest, EveryWriteLandsExactlyOnce) {
 
   // Idempotent puts: each lands once, with its own value.
   for (int i = 0; i < 30; ++i) {
-    auto put = client->PutItem({table, {{"pk", AttributeValue::S("put")},
-                                        {"sk", AttributeValue::S(std::to_string(i))},
-                                        {"v", AttributeValue::N(std::to_string(i * 7))}}});
+    auto put = client->PutItem({table,
+                                {{"pk", AttributeValue::S("put")},
+                                 {"sk", AttributeValue::S(std::to_string(i))},
+                                 {"v", AttributeValue::N(std::to_string(i * 7))}}});
     ASSERT_TRUE(put.ok()) << put.error().ToString();
   }
   // Batches through the same faults.
   std::vector<WriteRequest> writes;
   for (int i = 0; i < 60; ++i) {
-    writes.push_back(WriteRequest::Put({{"pk", AttributeValue::S("batch")},
-                                        {"sk", AttributeValue::S(std::to_string(i))}}));
+    writes.push_back(WriteRequest::Put(
+        {{"pk", AttributeValue::S("batch")}, {"sk", AttributeValue::S(std::to_string(i))}}));
   }
   auto batch = client->BatchWriteItem({{table, writes}});
   ASSERT_TRUE(batch.ok()) << batch.error().ToString();
@@ -163,8 +166,12 @@ TEST(FaultProxyTest, EveryWriteLandsExactlyOnce) {
   }
   query.attributes.values = {{":pk", AttributeValue::S("batch")}};
   EXPECT_EQ(direct->QueryAll(query)->items.size(), 60u);
-  auto counter = direct->GetItem({table, {{"pk", AttributeValue::S("counter")},
-                                          {"sk", AttributeValue::S("c")}}, "", {}, true});
+  auto counter =
+      direct->GetItem({table,
+                       {{"pk", AttributeValue::S("counter")}, {"sk", AttributeValue::S("c")}},
+                       "",
+                       {},
+                       true});
   ASSERT_TRUE(counter.ok());
   ASSERT_TRUE(counter->item.has_value());
   EXPECT_EQ(counter->item->at("hits").n(), "20");
@@ -231,8 +238,12 @@ TEST(FaultProxyTest, ConversationWritesLandExactlyOnce) {
   parts.consistent_read = true;
   auto stored_parts = direct->QueryAll(parts);
   ASSERT_TRUE(stored_parts.ok());
-  auto head = direct->GetItem({table, {{"user_id", AttributeValue::S("u")},
-                                       {"conversation_id", AttributeValue::S(ids[0])}}, "", {}, true});
+  auto head = direct->GetItem(
+      {table,
+       {{"user_id", AttributeValue::S("u")}, {"conversation_id", AttributeValue::S(ids[0])}},
+       "",
+       {},
+       true});
   ASSERT_TRUE(head.ok() && head->item);
   EXPECT_EQ(stored_parts->items.size(),
             static_cast<size_t>(std::stoi(head->item->at("overflow_parts").n())))

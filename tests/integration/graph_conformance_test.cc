@@ -2,9 +2,9 @@
 // and against DynamoDB Local.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
 #include <algorithm>
 #include <atomic>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
@@ -294,7 +294,8 @@ TEST_P(GraphConformanceTest, ScopesKeepMemoriesApart) {
   EXPECT_TRUE(exported->edges.empty());
   // Scope membership is internal: it never shows up as a relationship.
   EXPECT_EQ(store().ExportAll()->edges.size(), 2u);
-  EXPECT_TRUE(store().GetMemoriesByRelationshipType("RELATED", {10, {}, {}, "user:carol"})->empty());
+  EXPECT_TRUE(
+      store().GetMemoriesByRelationshipType("RELATED", {10, {}, {}, "user:carol"})->empty());
 }
 
 TEST_P(GraphConformanceTest, ConcurrentCreationInOneScope) {

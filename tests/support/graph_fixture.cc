@@ -12,8 +12,10 @@ void CreateGraphTable(dynamodb::Client& client, const std::string& table, bool w
   request.range_key = dynamodb::KeyElement{"edge_id", dynamodb::ScalarType::kS};
   if (with_gsi) {
     request.global_secondary_indexes.push_back(
-        {"RelationshipTypeIndex", {"relationship_type", dynamodb::ScalarType::kS},
-         dynamodb::KeyElement{"created_at", dynamodb::ScalarType::kN}, "ALL"});
+        {"RelationshipTypeIndex",
+         {"relationship_type", dynamodb::ScalarType::kS},
+         dynamodb::KeyElement{"created_at", dynamodb::ScalarType::kN},
+         "ALL"});
   }
   auto created = client.CreateTable(request);
   if (!created.ok()) throw std::runtime_error(created.error().ToString());

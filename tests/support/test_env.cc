@@ -5,9 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <algorithm>
 #include <fstream>
 #include <ostream>
 #include <random>
@@ -48,7 +48,8 @@ std::string DynamoDbLocalEndpoint() {
       endpoint = env;
       return;
     }
-    auto result = RunCommand({std::string(MEM0_SOURCE_DIR) + "/scripts/dynamodb-local.sh", "start"});
+    auto result =
+        RunCommand({std::string(MEM0_SOURCE_DIR) + "/scripts/dynamodb-local.sh", "start"});
     int port = 0, pid = 0;
     std::istringstream(result.out) >> port >> pid;
     if (result.exit_code != 0 || port == 0) {
@@ -80,7 +81,8 @@ void CreateTestTable(dynamodb::Client& client, const std::string& table,
   dynamodb::CreateTableRequest request;
   request.table_name = table;
   request.hash_key = {hash_key, dynamodb::ScalarType::kS};
-  if (!range_key.empty()) request.range_key = dynamodb::KeyElement{range_key, dynamodb::ScalarType::kS};
+  if (!range_key.empty())
+    request.range_key = dynamodb::KeyElement{range_key, dynamodb::ScalarType::kS};
   auto created = client.CreateTable(request);
   if (!created.ok()) throw std::runtime_error(created.error().ToString());
   auto active = client.WaitUntilActive(table, std::chrono::seconds(30));
@@ -176,9 +178,12 @@ dynamodb::AttributeValue Canonical(const dynamodb::AttributeValue& v) {
     return x;
   };
   switch (v.type()) {
-    case dynamodb::AttributeValue::Type::kN: return dynamodb::AttributeValue::N(dynamodb::CanonicalNumber(v.n()).value_or(v.n()));
-    case dynamodb::AttributeValue::Type::kSS: return dynamodb::AttributeValue::SS(sorted(v.ss()));
-    case dynamodb::AttributeValue::Type::kBS: return dynamodb::AttributeValue::BS(sorted(v.bs()));
+    case dynamodb::AttributeValue::Type::kN:
+      return dynamodb::AttributeValue::N(dynamodb::CanonicalNumber(v.n()).value_or(v.n()));
+    case dynamodb::AttributeValue::Type::kSS:
+      return dynamodb::AttributeValue::SS(sorted(v.ss()));
+    case dynamodb::AttributeValue::Type::kBS:
+      return dynamodb::AttributeValue::BS(sorted(v.bs()));
     case dynamodb::AttributeValue::Type::kNS: {
       std::vector<std::string> numbers;
       for (const auto& n : v.ns()) numbers.push_back(dynamodb::CanonicalNumber(n).value_or(n));
@@ -194,7 +199,8 @@ dynamodb::AttributeValue Canonical(const dynamodb::AttributeValue& v) {
       for (const auto& value : v.l()) l.push_back(Canonical(value));
       return dynamodb::AttributeValue::L(l);
     }
-    default: return v;
+    default:
+      return v;
   }
 }
 
@@ -203,4 +209,3 @@ dynamodb::AttributeValue Canonical(const dynamodb::AttributeValue& v) {
 namespace mem0::dynamodb {
 void PrintTo(const AttributeValue& value, std::ostream* os) { *os << value.DebugString(); }
 }  // namespace mem0::dynamodb
-

@@ -4,8 +4,8 @@
 #define MEM0_TESTS_SUPPORT_TEST_ENV_H_
 
 #include <chrono>
-#include <memory>
 #include <iosfwd>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -55,7 +55,8 @@ class FakeClock : public Clock {
 // advancing a FakeClock).
 class RecordingSleeper : public Sleeper {
  public:
-  explicit RecordingSleeper(std::shared_ptr<FakeClock> clock = nullptr) : clock_(std::move(clock)) {}
+  explicit RecordingSleeper(std::shared_ptr<FakeClock> clock = nullptr)
+      : clock_(std::move(clock)) {}
   void Sleep(std::chrono::milliseconds d) override {
     std::lock_guard<std::mutex> lock(mu_);
     delays_.push_back(d);

@@ -1,12 +1,11 @@
 // Retry, backoff and error parsing, driven by a scripted transport so every
 // delay is exact. (Behaviour against a real server is in the integration
 // tests; this covers what DynamoDB Local cannot be made to do on demand.)
+#include <gtest/gtest.h>
 #include <zlib.h>
 
 #include <deque>
 #include <mutex>
-
-#include <gtest/gtest.h>
 
 #include "mem0/dynamodb/client.h"
 #include "support/test_env.h"
@@ -87,9 +86,7 @@ struct Fixture {
 constexpr const char* kThrottle =
     R"({"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"slow down"})";
 
-GetItemRequest SomeGet() {
-  return {"t", {{"pk", AttributeValue::S("a")}}, "", {}, false, false};
-}
+GetItemRequest SomeGet() { return {"t", {{"pk", AttributeValue::S("a")}}, "", {}, false, false}; }
 
 TEST(ClientRetry, ThrottlingIsRetriedWithCappedExponentialFullJitter) {
   Fixture f;
@@ -101,8 +98,8 @@ TEST(ClientRetry, ThrottlingIsRetriedWithCappedExponentialFullJitter) {
   ASSERT_TRUE(got.ok()) << got.error().ToString();
   EXPECT_EQ(f.transport->sent(), 4u);
   // jitter 0.5 x min(20 s, 25 ms x 2^attempt)
-  EXPECT_EQ(f.sleeper->delays(), (std::vector<milliseconds>{milliseconds(12), milliseconds(25),
-                                                            milliseconds(50)}));
+  EXPECT_EQ(f.sleeper->delays(),
+            (std::vector<milliseconds>{milliseconds(12), milliseconds(25), milliseconds(50)}));
   EXPECT_EQ(f.client->counters().Get(Operation::kGetItem), 4u);
 }
 
@@ -132,7 +129,8 @@ TEST(ClientRetry, GivesUpAfterMaxAttemptsWithRetryableError) {
 
 TEST(ClientRetry, ValidationAndConditionalFailuresAreNotRetried) {
   Fixture f;
-  f.transport->Reply(400, R"({"__type":"com.amazon.coral.validate#ValidationException","message":"bad key"})");
+  f.transport->Reply(
+      400, R"({"__type":"com.amazon.coral.validate#ValidationException","message":"bad key"})");
   auto got = f.client->GetItem(SomeGet());
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(got.error().type, "ValidationException");
@@ -140,9 +138,16 @@ TEST(ClientRetry, ValidationAndConditionalFailuresAreNotRetried) {
   EXPECT_EQ(got.error().code, ErrorCode::kInvalidArgument);
   EXPECT_FALSE(got.error().retryable);
 
-  f.transport->Reply(400, R"({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","Message":"The conditional request failed","Item":{"pk":{"S":"a"},"v":{"N":"3"}}})");
-  PutItemRequest put{"t", {{"pk", AttributeValue::S("a")}}, "attribute_not_exists(pk)", {},
-                     ReturnValues::kNone, true, false};
+  f.transport->Reply(
+      400,
+      R"({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","Message":"The conditional request failed","Item":{"pk":{"S":"a"},"v":{"N":"3"}}})");
+  PutItemRequest put{"t",
+                     {{"pk", AttributeValue::S("a")}},
+                     "attribute_not_exists(pk)",
+                     {},
+                     ReturnValues::kNone,
+                     true,
+                     false};
   auto put_result = f.client->PutItem(put);
   ASSERT_FALSE(put_result.ok());
   EXPECT_EQ(put_result.error().code, ErrorCode::kConditionFailed);
@@ -174,11 +179,17 @@ TEST(ClientRetry, CrcMismatchOnLastAttemptIsAnError) {
 
 TEST(ClientRetry, TransactionCancellationReasonsAreParsed) {
   Fixture f;
-  f.transport->Reply(400, R"({"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","Message":"Transaction cancelled","CancellationReasons":[{"Code":"None"},{"Code":"ConditionalCheckFailed","Message":"The conditional request failed","Item":{"pk":{"S":"b"}}}]})");
+  f.transport->Reply(
+      400,
+      R"({"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","Message":"Transaction cancelled","CancellationReasons":[{"Code":"None"},{"Code":"ConditionalCheckFailed","Message":"The conditional request failed","Item":{"pk":{"S":"b"}}}]})");
   TransactWriteItemsRequest request;
   request.items.push_back({TransactWriteItem::Kind::kPut, "t", {{"pk", AttributeValue::S("a")}}});
-  request.items.push_back({TransactWriteItem::Kind::kConditionCheck, "t", {},
-                           {{"pk", AttributeValue::S("b")}}, "", "attribute_not_exists(pk)"});
+  request.items.push_back({TransactWriteItem::Kind::kConditionCheck,
+                           "t",
+                           {},
+                           {{"pk", AttributeValue::S("b")}},
+                           "",
+                           "attribute_not_exists(pk)"});
   auto result = f.client->TransactWriteItems(request);
   ASSERT_FALSE(result.ok());
   const auto& reasons = result.error().cancellation_reasons;
@@ -193,7 +204,9 @@ TEST(ClientRetry, TransactionCancellationReasonsAreParsed) {
 
 TEST(ClientRetry, TransactionsCancelledByContentionAreRetried) {
   Fixture f;
-  f.transport->Reply(400, R"({"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","Message":"Transaction cancelled","CancellationReasons":[{"Code":"None"},{"Code":"TransactionConflict"}]})");
+  f.transport->Reply(
+      400,
+      R"({"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","Message":"Transaction cancelled","CancellationReasons":[{"Code":"None"},{"Code":"TransactionConflict"}]})");
   f.transport->Reply(200, "{}");
   TransactWriteItemsRequest request;
   request.items.push_back({TransactWriteItem::Kind::kPut, "t", {{"pk", AttributeValue::S("a")}}});

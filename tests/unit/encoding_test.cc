@@ -1,6 +1,7 @@
+#include "core/encoding.h"
+
 #include <gtest/gtest.h>
 
-#include "core/encoding.h"
 #include "core/uuid.h"
 #include "mem0/dynamodb/attribute_value.h"
 
@@ -28,9 +29,9 @@ TEST(Base64, RejectsMalformedInput) {
 TEST(Utf8, AcceptsValidAndRejectsInvalid) {
   EXPECT_TRUE(IsValidUtf8("plain ascii"));
   EXPECT_TRUE(IsValidUtf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
-  EXPECT_FALSE(IsValidUtf8("\xc3"));              // truncated
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xc3"));          // truncated
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));      // overlong
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));  // surrogate
   EXPECT_FALSE(IsValidUtf8("\xff"));
   EXPECT_FALSE(IsValidUtf8("ok\xe2\x82"));
 }
@@ -43,7 +44,7 @@ TEST(Number, DynamoDbLimits) {
   EXPECT_TRUE(IsValidNumber("9.9999999999999999999999999999999999999E+125"));
   EXPECT_TRUE(IsValidNumber("12345678901234567890123456789012345678"));
   EXPECT_TRUE(IsValidNumber("1200000000000000000000000000000000000000000"));  // trailing zeros
-  EXPECT_FALSE(IsValidNumber("123456789012345678901234567890123456789"));  // 39 digits
+  EXPECT_FALSE(IsValidNumber("123456789012345678901234567890123456789"));     // 39 digits
   EXPECT_FALSE(IsValidNumber("1E-131"));
   EXPECT_FALSE(IsValidNumber("1E+126"));
   EXPECT_FALSE(IsValidNumber("abc"));
@@ -66,9 +67,9 @@ TEST(Number, CanonicalFormIgnoresSpelling) {
 
 TEST(AttributeValue, EqualityAndDebugString) {
   using dynamodb::AttributeValue;
-  auto nested = AttributeValue::M({{"list", AttributeValue::L({AttributeValue::N("1"),
-                                                               AttributeValue::Bool(true)})},
-                                   {"bin", AttributeValue::B(std::string("\0\1", 2))}});
+  auto nested = AttributeValue::M(
+      {{"list", AttributeValue::L({AttributeValue::N("1"), AttributeValue::Bool(true)})},
+       {"bin", AttributeValue::B(std::string("\0\1", 2))}});
   EXPECT_EQ(nested, nested);
   EXPECT_NE(nested, AttributeValue::M({}));
   EXPECT_NE(AttributeValue::S("1"), AttributeValue::N("1"));

@@ -1,24 +1,22 @@
 // The socket transport against real loopback servers: keep-alive reuse,
 // chunked and close-delimited bodies, servers that drop idle connections,
 // timeouts, and TLS certificate verification (openssl s_server).
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-
 #include <atomic>
-#include <mutex>
-#include <set>
 #include <chrono>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "mem0/dynamodb/http.h"
 #include "support/loopback_server.h"
@@ -80,7 +78,8 @@ TEST(SocketTransport, ReadsChunkedAndLargeBodies) {
   auto transport = MakeSocketTransport();
   auto chunked = transport->Send(Post(server.url() + "/chunked"));
   ASSERT_TRUE(chunked.ok()) << chunked.error().ToString();
-  EXPECT_EQ(chunked->body, std::string(5000, 'a') + std::string(5000, 'b') + std::string(5000, 'c'));
+  EXPECT_EQ(chunked->body,
+            std::string(5000, 'a') + std::string(5000, 'b') + std::string(5000, 'c'));
   auto large = transport->Send(Post(server.url() + "/large"));
   ASSERT_TRUE(large.ok());
   EXPECT_EQ(large->body.size(), 3u << 20);
@@ -114,7 +113,8 @@ class OneShotServer {
           request.append(buf, static_cast<size_t>(n));
         }
         const std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-        if (write(client, reply.data(), reply.size()) < 0) {}
+        if (write(client, reply.data(), reply.size()) < 0) {
+        }
         ++served_;
         close(client);
       }
@@ -187,10 +187,10 @@ class TlsServer {
   TlsServer() {
     dir_ = "/tmp/" + testing::UniqueName("tls");
     mkdir(dir_.c_str(), 0700);
-    auto made = testing::RunCommand(
-        {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-         "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout", dir_ + "/key.pem",
-         "-out", dir_ + "/cert.pem"});
+    auto made = testing::RunCommand({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                                     "-days", "1", "-subj", "/CN=localhost", "-addext",
+                                     "subjectAltName=DNS:localhost", "-keyout", dir_ + "/key.pem",
+                                     "-out", dir_ + "/cert.pem"});
     EXPECT_EQ(made.exit_code, 0) << made.err;
     port_ = FreePort();
     pid_ = fork();

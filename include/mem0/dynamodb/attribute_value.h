@@ -54,16 +54,24 @@ class AttributeValue {
   AttributeValue() : value_(Null{}) {}
 
   static AttributeValue S(std::string s) { return AttributeValue(std::move(s)); }
-  static AttributeValue N(std::string decimal) { return AttributeValue(Number{std::move(decimal)}); }
+  static AttributeValue N(std::string decimal) {
+    return AttributeValue(Number{std::move(decimal)});
+  }
   static AttributeValue N(int64_t n) { return AttributeValue(Number{std::to_string(n)}); }
   static AttributeValue B(std::string bytes) { return AttributeValue(Binary{std::move(bytes)}); }
   static AttributeValue Bool(bool b) { return AttributeValue(b); }
   static AttributeValue Nul() { return AttributeValue(Null{}); }
   static AttributeValue M(Item m) { return AttributeValue(std::move(m)); }
   static AttributeValue L(AttributeList l) { return AttributeValue(std::move(l)); }
-  static AttributeValue SS(std::vector<std::string> v) { return AttributeValue(StringSet{std::move(v)}); }
-  static AttributeValue NS(std::vector<std::string> v) { return AttributeValue(NumberSet{std::move(v)}); }
-  static AttributeValue BS(std::vector<std::string> v) { return AttributeValue(BinarySet{std::move(v)}); }
+  static AttributeValue SS(std::vector<std::string> v) {
+    return AttributeValue(StringSet{std::move(v)});
+  }
+  static AttributeValue NS(std::vector<std::string> v) {
+    return AttributeValue(NumberSet{std::move(v)});
+  }
+  static AttributeValue BS(std::vector<std::string> v) {
+    return AttributeValue(BinarySet{std::move(v)});
+  }
 
   Type type() const { return static_cast<Type>(value_.index()); }
   bool is_s() const { return type() == Type::kS; }

@@ -151,7 +151,13 @@ struct DeleteItemRequest {
 };
 using DeleteItemResponse = PutItemResponse;
 
-enum class Select { kDefault, kAllAttributes, kAllProjectedAttributes, kCount, kSpecificAttributes };
+enum class Select {
+  kDefault,
+  kAllAttributes,
+  kAllProjectedAttributes,
+  kCount,
+  kSpecificAttributes
+};
 
 struct QueryRequest {
   std::string table_name;
@@ -238,6 +244,8 @@ struct TransactGetItem {
 // Table administration -------------------------------------------------
 
 enum class ScalarType { kS, kN, kB };
+const char* ScalarTypeName(ScalarType type);  // "S", "N" or "B"
+
 struct KeyElement {
   std::string name;
   ScalarType type = ScalarType::kS;
@@ -255,8 +263,8 @@ struct GlobalSecondaryIndex {
   std::string status;  // from DescribeTable: CREATING, ACTIVE, ...
 };
 struct SseSpecification {
-  bool enabled = false;             // false: AWS owned key
-  std::string kms_master_key_id;    // empty with enabled: aws/dynamodb
+  bool enabled = false;           // false: AWS owned key
+  std::string kms_master_key_id;  // empty with enabled: aws/dynamodb
 };
 struct CreateTableRequest {
   std::string table_name;
@@ -340,7 +348,8 @@ class Client {
       const std::map<std::string, KeysAndAttributes>& request_items);
   // Any number of writes: split into requests of at most 25 sent in
   // parallel; UnprocessedItems are retried with backoff until all land.
-  Result<void> BatchWriteItem(const std::map<std::string, std::vector<WriteRequest>>& request_items);
+  Result<void> BatchWriteItem(
+      const std::map<std::string, std::vector<WriteRequest>>& request_items);
   Result<TransactWriteItemsResponse> TransactWriteItems(const TransactWriteItemsRequest& request);
   // Items in request order; nullopt where the item does not exist.
   Result<std::vector<std::optional<Item>>> TransactGetItems(

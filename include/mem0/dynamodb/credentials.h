@@ -52,12 +52,13 @@ EnvironmentLookup ProcessEnvironment();
 
 struct CredentialsChainOptions {
   EnvironmentLookup environment = ProcessEnvironment();
-  std::string profile;  // empty: AWS_PROFILE, else "default"
+  std::string profile;                  // empty: AWS_PROFILE, else "default"
   std::shared_ptr<HttpTransport> http;  // for STS/ECS/IMDS; null: a curl transport
   std::shared_ptr<Clock> clock;         // null: SystemClock()
   // Overrides for tests; empty means the real service addresses.
-  std::string sts_endpoint;   // default: https://sts.<region>.amazonaws.com (regional)
-  std::string imds_endpoint;  // default: AWS_EC2_METADATA_SERVICE_ENDPOINT or http://169.254.169.254
+  std::string sts_endpoint;  // default: https://sts.<region>.amazonaws.com (regional)
+  std::string
+      imds_endpoint;  // default: AWS_EC2_METADATA_SERVICE_ENDPOINT or http://169.254.169.254
   // Refresh temporary credentials this long before they expire.
   std::chrono::seconds refresh_margin{300};
 };
@@ -81,8 +82,8 @@ std::shared_ptr<CredentialsProvider> MakeDefaultCredentialsChain(
 
 // A value from the shared config file for a profile (e.g. "region"), looking
 // at AWS_CONFIG_FILE / ~/.aws/config. nullopt when absent.
-std::optional<std::string> ReadProfileSetting(const EnvironmentLookup& env, std::string_view profile,
-                                              std::string_view key);
+std::optional<std::string> ReadProfileSetting(const EnvironmentLookup& env,
+                                              std::string_view profile, std::string_view key);
 
 // Region: explicit, then AWS_REGION, AWS_DEFAULT_REGION, then the profile's
 // `region`. Error when none is found.
