@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/uuid.h"
+#include "dynamodb/fast_json.h"
 #include "dynamodb/json_codec.h"
 #include "dynamodb/sigv4.h"
 
@@ -101,7 +102,6 @@ const char* ReturnValuesName(ReturnValues rv) {
   }
   return "NONE";
 }
-
 
 ScalarType ScalarTypeFromName(std::string_view name) {
   if (name == "N") return ScalarType::kN;
@@ -444,13 +444,13 @@ class Client::Impl {
 
   Result<Json> Call(Operation op, const Json& body) {
     MEM0_ASSIGN_OR_RETURN(std::string text, Send(op, OperationName(op), body.dump()));
-    Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (!parsed.is_object()) {
+    std::optional<Json> parsed = ParseJson(text);
+    if (!parsed || !parsed->is_object()) {
       return MakeError(ErrorCode::kServiceError,
                        std::string("unparseable ") + OperationName(op) + " response",
                        "SerializationException");
     }
-    return parsed;
+    return std::move(*parsed);
   }
 };
 
