@@ -314,11 +314,7 @@ class DynamoDbGraphStore final : public GraphStore {
 
   Result<std::vector<RelatedMemory>> GetRelatedMemories(const std::string& node_id,
                                                         const RelatedQuery& query) override {
-    MEM0_RETURN_IF_ERROR(ValidateNodeId(node_id));
-    MEM0_RETURN_IF_ERROR(ValidateScope(query.scope));
-    if (query.limit <= 0) return MakeError(ErrorCode::kInvalidArgument, "limit must be positive");
-    for (const auto& type : query.relationship_types)
-      MEM0_RETURN_IF_ERROR(ValidateRelationshipType(type));
+    MEM0_RETURN_IF_ERROR(ValidateRelatedQuery(node_id, query));
 
     dynamodb::QueryRequest request = EdgeQuery(node_id, query.direction, query.relationship_types);
     std::vector<RelatedMemory> out;
@@ -363,9 +359,7 @@ class DynamoDbGraphStore final : public GraphStore {
 
   Result<std::vector<EdgeWithNodes>> GetMemoriesByRelationshipType(
       const std::string& relationship_type, const TypeQuery& query) override {
-    MEM0_RETURN_IF_ERROR(ValidateRelationshipType(relationship_type));
-    MEM0_RETURN_IF_ERROR(ValidateScope(query.scope));
-    if (query.limit <= 0) return MakeError(ErrorCode::kInvalidArgument, "limit must be positive");
+    MEM0_RETURN_IF_ERROR(ValidateTypeQuery(relationship_type, query));
     std::vector<EdgeWithNodes> out;
     std::set<std::string> seen;
     std::map<std::string, std::optional<MemoryNode>> nodes;

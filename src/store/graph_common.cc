@@ -109,6 +109,22 @@ Status ValidateContent(const std::string& content) {
   return {};
 }
 
+Status ValidateRelatedQuery(const std::string& node_id, const RelatedQuery& query) {
+  MEM0_RETURN_IF_ERROR(ValidateNodeId(node_id));
+  MEM0_RETURN_IF_ERROR(ValidateScope(query.scope));
+  if (query.limit <= 0) return MakeError(ErrorCode::kInvalidArgument, "limit must be positive");
+  for (const auto& type : query.relationship_types)
+    MEM0_RETURN_IF_ERROR(ValidateRelationshipType(type));
+  return {};
+}
+
+Status ValidateTypeQuery(const std::string& relationship_type, const TypeQuery& query) {
+  MEM0_RETURN_IF_ERROR(ValidateRelationshipType(relationship_type));
+  MEM0_RETURN_IF_ERROR(ValidateScope(query.scope));
+  if (query.limit <= 0) return MakeError(ErrorCode::kInvalidArgument, "limit must be positive");
+  return {};
+}
+
 Result<nlohmann::json> ParseJsonObject(const std::string& field, const std::string& text) {
   if (!IsValidUtf8(text))
     return MakeError(ErrorCode::kInvalidArgument, field + " is not valid UTF-8");

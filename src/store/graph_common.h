@@ -21,6 +21,8 @@ Status ValidateRelationshipType(const std::string& type);
 // Edge ids of scope membership are internal and refused here.
 Status ValidateEdgeId(const std::string& edge_id);
 Status ValidateContent(const std::string& content);
+Status ValidateRelatedQuery(const std::string& node_id, const RelatedQuery& query);
+Status ValidateTypeQuery(const std::string& relationship_type, const TypeQuery& query);
 // Parses and checks that `text` is a JSON object; `field` names it in errors.
 Result<nlohmann::json> ParseJsonObject(const std::string& field, const std::string& text);
 

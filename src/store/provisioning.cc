@@ -49,7 +49,6 @@ std::string Join(const std::vector<std::string>& parts, std::string_view separat
   return out;
 }
 
-
 // ---------------------------------------------------------------------------
 // Configuration
 
@@ -99,7 +98,9 @@ Status ValidateTableNames(const TablesConfig& config) {
 // ---------------------------------------------------------------------------
 // Comparison of a live table with its CreateTableRequest
 
-std::string KeyText(const KeyElement& key) { return key.name + " (" + dynamodb::ScalarTypeName(key.type) + ")"; }
+std::string KeyText(const KeyElement& key) {
+  return key.name + " (" + dynamodb::ScalarTypeName(key.type) + ")";
+}
 std::string OptionalKeyText(const std::optional<KeyElement>& key) {
   return key ? KeyText(*key) : "none";
 }

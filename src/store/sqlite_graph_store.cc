@@ -211,11 +211,7 @@ class SqliteGraphStore final : public GraphStore {
 
   Result<std::vector<RelatedMemory>> GetRelatedMemories(const std::string& node_id,
                                                         const RelatedQuery& query) override {
-    MEM0_RETURN_IF_ERROR(ValidateNodeId(node_id));
-    MEM0_RETURN_IF_ERROR(ValidateScope(query.scope));
-    if (query.limit <= 0) return MakeError(ErrorCode::kInvalidArgument, "limit must be positive");
-    for (const auto& type : query.relationship_types)
-      MEM0_RETURN_IF_ERROR(ValidateRelationshipType(type));
+    MEM0_RETURN_IF_ERROR(ValidateRelatedQuery(node_id, query));
     // The neighbour is the other end; a self-loop is one row, outgoing.
     std::string sql = std::string("SELECT e.") +
                       "edge_id, e.relationship_type, e.properties, "
@@ -258,9 +254,7 @@ class SqliteGraphStore final : public GraphStore {
 
   Result<std::vector<EdgeWithNodes>> GetMemoriesByRelationshipType(
       const std::string& relationship_type, const TypeQuery& query) override {
-    MEM0_RETURN_IF_ERROR(ValidateRelationshipType(relationship_type));
-    MEM0_RETURN_IF_ERROR(ValidateScope(query.scope));
-    if (query.limit <= 0) return MakeError(ErrorCode::kInvalidArgument, "limit must be positive");
+    MEM0_RETURN_IF_ERROR(ValidateTypeQuery(relationship_type, query));
     const std::string sql =
         std::string(
             "SELECT e.edge_id, e.source_id, e.target_id, e.relationship_type, "
