@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/encoding.h"
+#include "core/uuid.h"
 #include "store/conversation_common.h"
 
 namespace mem0 {
@@ -107,6 +108,16 @@ Status ValidateContent(const std::string& content) {
   if (!IsValidUtf8(content))
     return MakeError(ErrorCode::kInvalidArgument, "content is not valid UTF-8");
   return {};
+}
+
+Result<NewNode> ValidateNewNode(const std::string& content, const std::string& metadata_json,
+                                const std::string& node_id, const std::string& scope) {
+  NewNode node{node_id.empty() ? NewUuid() : node_id, nullptr};
+  MEM0_RETURN_IF_ERROR(ValidateNodeId(node.node_id));
+  MEM0_RETURN_IF_ERROR(ValidateContent(content));
+  MEM0_RETURN_IF_ERROR(ValidateScope(scope));
+  MEM0_ASSIGN_OR_RETURN(node.metadata, ParseJsonObject("metadata", metadata_json));
+  return node;
 }
 
 Status ValidateRelatedQuery(const std::string& node_id, const RelatedQuery& query) {

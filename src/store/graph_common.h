@@ -21,6 +21,14 @@ Status ValidateRelationshipType(const std::string& type);
 // Edge ids of scope membership are internal and refused here.
 Status ValidateEdgeId(const std::string& edge_id);
 Status ValidateContent(const std::string& content);
+// A node about to be created: its id (a new UUID when `node_id` is empty)
+// and parsed metadata, after every check both engines make.
+struct NewNode {
+  std::string node_id;
+  nlohmann::json metadata;
+};
+Result<NewNode> ValidateNewNode(const std::string& content, const std::string& metadata_json,
+                                const std::string& node_id, const std::string& scope);
 Status ValidateRelatedQuery(const std::string& node_id, const RelatedQuery& query);
 Status ValidateTypeQuery(const std::string& relationship_type, const TypeQuery& query);
 // Parses and checks that `text` is a JSON object; `field` names it in errors.

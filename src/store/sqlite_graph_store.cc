@@ -88,11 +88,9 @@ class SqliteGraphStore final : public GraphStore {
   Result<std::string> CreateMemoryNode(const std::string& content, const std::string& metadata_json,
                                        const std::string& node_id,
                                        const std::string& scope) override {
-    const std::string id = node_id.empty() ? NewUuid() : node_id;
-    MEM0_RETURN_IF_ERROR(ValidateNodeId(id));
-    MEM0_RETURN_IF_ERROR(ValidateContent(content));
-    MEM0_RETURN_IF_ERROR(ValidateScope(scope));
-    MEM0_ASSIGN_OR_RETURN(Json metadata, ParseJsonObject("metadata", metadata_json));
+    MEM0_ASSIGN_OR_RETURN(NewNode node, ValidateNewNode(content, metadata_json, node_id, scope));
+    const std::string& id = node.node_id;
+    const Json& metadata = node.metadata;
     std::lock_guard<std::mutex> lock(mu_);
     auto inserted = db_->InTransaction([&]() -> Status {
       MEM0_ASSIGN_OR_RETURN(Statement insert,
