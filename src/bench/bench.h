@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "mem0/dynamodb/client.h"
-#include "mem0/result.h"
+#include "mem0/core/result.h"
 
 namespace mem0::bench {
 

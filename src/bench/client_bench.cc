@@ -15,7 +15,7 @@
 #include <string>
 
 #include "bench/bench.h"
-#include "dynamodb/sigv4.h"
+#include "aws/sigv4.h"
 
 namespace mem0::bench {
 namespace {
@@ -166,7 +166,7 @@ int RunClientBench(const ClientBenchOptions& options) {
   if (!options.compare) return 0;
 
   // Baseline 1: the same GetItem, signed once, replayed raw.
-  dynamodb::HttpRequest request;
+  aws::HttpRequest request;
   request.url = client.endpoint_url() + "/";
   request.body =
       R"({"TableName":")" + options.table +
@@ -174,9 +174,9 @@ int RunClientBench(const ClientBenchOptions& options) {
   request.headers = {{"Host", request.url.substr(7, request.url.size() - 8)},
                      {"Content-Type", "application/x-amz-json-1.0"},
                      {"X-Amz-Target", "DynamoDB_20120810.GetItem"}};
-  dynamodb::sigv4::SigningParams params{config.region, "dynamodb",
+  aws::sigv4::SigningParams params{config.region, "dynamodb",
                                         std::chrono::system_clock::now()};
-  dynamodb::sigv4::Sign(request, {"AKIDBENCH", "bench", "", std::nullopt}, params);
+  aws::sigv4::Sign(request, {"AKIDBENCH", "bench", "", std::nullopt}, params);
   std::string wire = "POST / HTTP/1.1\r\n";
   for (const auto& [name, value] : request.headers) wire += name + ": " + value + "\r\n";
   wire += "Content-Length: " + std::to_string(request.body.size()) + "\r\n\r\n" + request.body;

@@ -13,9 +13,9 @@
 
 #include "bench/bench.h"
 #include "core/uuid.h"
-#include "mem0/conversation_store.h"
-#include "mem0/graph_store.h"
-#include "mem0/provisioning.h"
+#include "mem0/store/conversation_store.h"
+#include "mem0/store/graph_store.h"
+#include "mem0/provision/provisioning.h"
 
 namespace mem0::bench {
 namespace {
@@ -54,14 +54,15 @@ void PrintRequests(dynamodb::Client* client, const std::string& name, uint64_t b
 }
 
 Result<std::shared_ptr<dynamodb::Client>> LocalClient(const StoreBenchOptions& options) {
-  MEM0_ASSIGN_OR_RETURN(auto client,
-                        MakeClientFromConfig(options.region.empty() ? "us-east-1" : options.region,
-                                             options.endpoint_url, "", "", "", "", true));
-  TablesConfig tables;
+  dynamodb::ConnectionConfig connection;
+  connection.region = options.region.empty() ? "us-east-1" : options.region;
+  connection.endpoint_url = options.endpoint_url;
+  MEM0_ASSIGN_OR_RETURN(auto client, dynamodb::Connect(connection));
+  provision::TablesConfig tables;
   tables.region = client->region();
   tables.conversation_table = options.conversation_table;
   tables.graph_table = options.graph_table;
-  MEM0_RETURN_IF_ERROR(CreateDynamoDbTables(*client, tables));
+  MEM0_RETURN_IF_ERROR(provision::CreateDynamoDBTables(*client, tables));
   return client;
 }
 
@@ -70,11 +71,11 @@ Result<std::shared_ptr<dynamodb::Client>> LocalClient(const StoreBenchOptions& o
 // 110 recent-message reads/s with 1,000 scopes; 2-3 of 8,000 writes lost
 // with 4 processes).
 Status SqliteHistoryFigures(const StoreBenchOptions& options, const std::string& db_path) {
-  SqliteConfig config;
+  store::SqliteConfig config;
   config.path = db_path;
-  MEM0_ASSIGN_OR_RETURN(auto store, MakeSqliteConversationStore(config));
+  MEM0_ASSIGN_OR_RETURN(auto store, store::MakeSqliteConversationStore(config));
   auto record = [](const std::string& memory, int i) {
-    return HistoryRecord{"",
+    return store::HistoryRecord{"",
                          memory,
                          "old " + std::to_string(i),
                          "new " + std::to_string(i),
@@ -92,7 +93,7 @@ Status SqliteHistoryFigures(const StoreBenchOptions& options, const std::string&
   // means indexed (mem0's scans the table).
   int rows = 0;
   for (int target : {20000, options.history_rows}) {
-    std::vector<HistoryRecord> batch;
+    std::vector<store::HistoryRecord> batch;
     while (rows < target) {
       batch.push_back(record("bulk" + std::to_string(rows / 4), rows));
       ++rows;
@@ -129,7 +130,7 @@ Status SqliteHistoryFigures(const StoreBenchOptions& options, const std::string&
   for (int p = 0; p < kProcesses; ++p) {
     pid_t pid = fork();
     if (pid == 0) {
-      auto child_store = MakeSqliteConversationStore(config);
+      auto child_store = store::MakeSqliteConversationStore(config);
       int failures = child_store.ok() ? 0 : kWrites;
       std::vector<double> latencies;
       for (int i = 0; child_store.ok() && i < kWrites; ++i) {
@@ -161,7 +162,7 @@ Status SqliteHistoryFigures(const StoreBenchOptions& options, const std::string&
     std::remove(path.c_str());
   }
   std::sort(all.begin(), all.end());
-  MEM0_ASSIGN_OR_RETURN(auto reopened, MakeSqliteConversationStore(config));
+  MEM0_ASSIGN_OR_RETURN(auto reopened, store::MakeSqliteConversationStore(config));
   int64_t landed = 0;
   for (int p = 0; p < kProcesses; ++p) {
     MEM0_ASSIGN_OR_RETURN(auto history, reopened->GetHistory("proc" + std::to_string(p)));
@@ -177,7 +178,7 @@ Status SqliteHistoryFigures(const StoreBenchOptions& options, const std::string&
 
 int RunConversationBench(const StoreBenchOptions& options) {
   std::shared_ptr<dynamodb::Client> client;
-  std::unique_ptr<ConversationStore> store;
+  std::unique_ptr<store::ConversationStore> store;
   const std::string db_path =
       (std::filesystem::temp_directory_path() / ("mem0-bench-" + NewUuid().substr(0, 8) + ".db"))
           .string();
@@ -185,14 +186,14 @@ int RunConversationBench(const StoreBenchOptions& options) {
     auto made = LocalClient(options);
     if (!made.ok()) return Fail(made.error());
     client = *made;
-    DynamoDBConversationConfig config;
+    store::DynamoDBConversationConfig config;
     config.table_name = options.conversation_table;
     config.client = client;
-    auto opened = MakeDynamoDbConversationStore(config);
+    auto opened = store::MakeDynamoDBConversationStore(config);
     if (!opened.ok()) return Fail(opened.error());
     store = std::move(opened).value();
   } else {
-    auto opened = MakeSqliteConversationStore({db_path});
+    auto opened = store::MakeSqliteConversationStore({db_path});
     if (!opened.ok()) return Fail(opened.error());
     store = std::move(opened).value();
   }
@@ -243,10 +244,10 @@ int RunGraphBench(const StoreBenchOptions& options) {
   auto made = LocalClient(options);
   if (!made.ok()) return Fail(made.error());
   auto client = *made;
-  DynamoDBGraphConfig config;
+  store::DynamoDBGraphConfig config;
   config.table_name = options.graph_table;
   config.client = client;
-  auto opened = MakeDynamoDbGraphStore(config);
+  auto opened = store::MakeDynamoDBGraphStore(config);
   if (!opened.ok()) return Fail(opened.error());
   auto& graph = **opened;
   const std::string run = NewUuid().substr(0, 8);
@@ -264,14 +265,14 @@ int RunGraphBench(const StoreBenchOptions& options) {
       MEM0_ASSIGN_OR_RETURN(double rate, Rate(options.seconds / 4, 20, [&](int) -> Status {
                               MEM0_ASSIGN_OR_RETURN(
                                   auto related,
-                                  graph.GetRelatedMemories(hub, {{}, Direction::kBoth, 100}));
+                                  graph.GetRelatedMemories(hub, {{}, store::Direction::kBoth, 100}));
                               return static_cast<int>(related.size()) == k
                                          ? Status()
                                          : MakeError(ErrorCode::kInternal, "wrong neighbour count");
                             }));
       Print("get_related_k" + std::to_string(k) + "_ops_per_s", rate);
       client->counters().Reset();
-      MEM0_RETURN_IF_ERROR(graph.GetRelatedMemories(hub, {{}, Direction::kBoth, 100}));
+      MEM0_RETURN_IF_ERROR(graph.GetRelatedMemories(hub, {{}, store::Direction::kBoth, 100}));
       Print("get_related_k" + std::to_string(k) + "_requests_per_op",
             static_cast<double>(client->counters().Total()));
     }
@@ -309,12 +310,12 @@ int RunGraphBench(const StoreBenchOptions& options) {
     }
     MEM0_ASSIGN_OR_RETURN(
         double traversals, Rate(options.seconds / 4, 10, [&](int) -> Status {
-          MEM0_ASSIGN_OR_RETURN(auto g, graph.Traverse(root, {2, Direction::kOutgoing}));
+          MEM0_ASSIGN_OR_RETURN(auto g, graph.Traverse(root, {2, store::Direction::kOutgoing}));
           return g.nodes.size() == 41 ? Status() : MakeError(ErrorCode::kInternal, "wrong size");
         }));
     Print("traverse_depth2_41_nodes_ops_per_s", traversals);
     client->counters().Reset();
-    MEM0_RETURN_IF_ERROR(graph.Traverse(root, {2, Direction::kOutgoing}));
+    MEM0_RETURN_IF_ERROR(graph.Traverse(root, {2, store::Direction::kOutgoing}));
     Print("traverse_depth2_requests_per_op", static_cast<double>(client->counters().Total()));
     return {};
   }();

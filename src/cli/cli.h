@@ -10,7 +10,7 @@
 #include <string>
 
 #include "mem0/dynamodb/client.h"
-#include "mem0/result.h"
+#include "mem0/core/result.h"
 
 namespace mem0::cli {
 

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "cli/cli.h"
-#include "mem0/conversation_store.h"
+#include "mem0/store/conversation_store.h"
 
 namespace mem0::cli {
 namespace {
@@ -23,7 +23,7 @@ Result<std::string> ReadMessages(const std::string& file) {
   return content.str();
 }
 
-Json ConversationJson(const Conversation& c) {
+Json ConversationJson(const store::Conversation& c) {
   Json out = {{"user_id", c.user_id},
               {"conversation_id", c.conversation_id},
               {"messages", Json::parse(c.messages_json)},
@@ -34,7 +34,7 @@ Json ConversationJson(const Conversation& c) {
   return out;
 }
 
-Json HistoryJson(const HistoryRecord& r) {
+Json HistoryJson(const store::HistoryRecord& r) {
   auto optional = [](const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); };
   return {{"id", r.id},
           {"memory_id", r.memory_id},
@@ -67,21 +67,21 @@ std::string CurrentIsoTime() {
   return buf;
 }
 
-Result<std::unique_ptr<ConversationStore>> OpenConversationStore(const GlobalOptions& options) {
+Result<std::unique_ptr<store::ConversationStore>> OpenConversationStore(const GlobalOptions& options) {
   if (options.engine == "dynamodb") {
-    DynamoDBConversationConfig config;
+    store::DynamoDBConversationConfig config;
     config.table_name = options.conversation_table;
     config.region = options.region;
     config.endpoint_url = options.endpoint_url;
     config.profile = options.profile;
     config.ttl_enabled = options.ttl_days > 0;
     if (options.ttl_days > 0) config.ttl_days = options.ttl_days;
-    return MakeDynamoDbConversationStore(config);
+    return store::MakeDynamoDBConversationStore(config);
   }
-  SqliteConfig config;
+  store::SqliteConfig config;
   config.path = options.db;
   config.ttl_days = options.ttl_days;
-  return MakeSqliteConversationStore(config);
+  return store::MakeSqliteConversationStore(config);
 }
 
 void AddConversationCommands(CLI::App& app, Runner& runner) {
@@ -202,7 +202,7 @@ void AddConversationCommands(CLI::App& app, Runner& runner) {
   auto* history = app.add_subcommand("history", "mem0 history records (ADD/UPDATE/DELETE events)");
   history->require_subcommand(1);
   struct HistoryArgs {
-    HistoryRecord record;
+    store::HistoryRecord record;
     std::string old_memory, new_memory, actor_id, role, updated_at;
   };
   auto h = std::make_shared<HistoryArgs>();
@@ -221,7 +221,7 @@ void AddConversationCommands(CLI::App& app, Runner& runner) {
   runner.Attach(
       add,
       [h, &options]() -> CommandResult {
-        HistoryRecord record = h->record;
+        store::HistoryRecord record = h->record;
         if (record.created_at.empty()) record.created_at = CurrentIsoTime();
         auto set = [](std::optional<std::string>& field, const std::string& v) {
           if (!v.empty()) field = v;

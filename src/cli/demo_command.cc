@@ -11,14 +11,14 @@
 
 #include "cli/cli.h"
 #include "core/uuid.h"
-#include "mem0/conversation_store.h"
-#include "mem0/graph_store.h"
-#include "mem0/provisioning.h"
+#include "mem0/store/conversation_store.h"
+#include "mem0/store/graph_store.h"
+#include "mem0/provision/provisioning.h"
 
 namespace mem0::cli {
 
-Result<std::unique_ptr<ConversationStore>> OpenConversationStore(const GlobalOptions& options);
-Result<std::unique_ptr<GraphStore>> OpenGraphStore(const GlobalOptions& options);
+Result<std::unique_ptr<store::ConversationStore>> OpenConversationStore(const GlobalOptions& options);
+Result<std::unique_ptr<store::GraphStore>> OpenGraphStore(const GlobalOptions& options);
 std::string CurrentIsoTime();
 
 namespace {
@@ -33,14 +33,14 @@ std::string Messages(std::initializer_list<std::pair<const char*, const char*>> 
   return out.dump();
 }
 
-Status EnsureDynamoDbTables(Runner& runner) {
+Status EnsureDynamoDBTables(Runner& runner) {
   MEM0_ASSIGN_OR_RETURN(dynamodb::Client * client, runner.Client());
-  TablesConfig tables;
+  provision::TablesConfig tables;
   tables.region = client->region();
   tables.conversation_table = runner.options().conversation_table;
   tables.graph_table = runner.options().graph_table;
   tables.ttl_enabled = runner.options().ttl_days > 0;
-  MEM0_ASSIGN_OR_RETURN(auto report, CreateDynamoDbTables(*client, tables));
+  MEM0_ASSIGN_OR_RETURN(auto report, provision::CreateDynamoDBTables(*client, tables));
   Say("Tables: " + report.conversation.table_name +
       (report.conversation.created ? " (created)" : " (already there)") + ", " +
       report.graph.table_name + (report.graph.created ? " (created)" : " (already there)"));
@@ -84,18 +84,18 @@ Status GraphSection(const GlobalOptions& options, const std::string& alice,
   }
   Say("   related to " + ids["lisbon"] + ":");
   MEM0_ASSIGN_OR_RETURN(
-      auto related, graph->GetRelatedMemories(ids["lisbon"], {{}, Direction::kBoth, 10, scope}));
+      auto related, graph->GetRelatedMemories(ids["lisbon"], {{}, store::Direction::kBoth, 10, scope}));
   for (const auto& r : related) {
     Say("     " + r.direction + " " + r.relationship + ": " + r.content);
   }
   MEM0_ASSIGN_OR_RETURN(auto two_hops,
-                        graph->Traverse(ids["report"], {2, Direction::kOutgoing, {}, scope}));
+                        graph->Traverse(ids["report"], {2, store::Direction::kOutgoing, {}, scope}));
   Say("   two hops out from " + ids["report"] + ": " + std::to_string(two_hops.nodes.size()) +
       " memories, " + std::to_string(two_hops.edges.size()) + " relationships");
   MEM0_ASSIGN_OR_RETURN(auto all, graph->ExportAll(scope));
   const std::string dot_path =
       (std::filesystem::temp_directory_path() / ("mem0-demo-" + run + ".dot")).string();
-  std::ofstream(dot_path) << SubgraphToDot(all);
+  std::ofstream(dot_path) << store::SubgraphToDot(all);
   Say("   Graphviz export: " + dot_path + " (render: dot -Tpng " + dot_path + " -o graph.png)");
   return {};
 }
@@ -116,7 +116,7 @@ Status RunDemo(Runner& runner) {
   } else if (options.engine == "sqlite") {
     Say("Database: " + options.db);
   } else {
-    MEM0_RETURN_IF_ERROR(EnsureDynamoDbTables(runner));
+    MEM0_RETURN_IF_ERROR(EnsureDynamoDBTables(runner));
   }
   MEM0_ASSIGN_OR_RETURN(auto store, OpenConversationStore(options));
 
@@ -169,14 +169,14 @@ Status RunDemo(Runner& runner) {
 
   Say("\n4. A memory's history trail (what mem0 records as memories change)");
   const std::string memory_id = "memory-" + run;
-  HistoryRecord add{"", memory_id, std::nullopt, "Likes food tours", "ADD", CurrentIsoTime()};
+  store::HistoryRecord add{"", memory_id, std::nullopt, "Likes food tours", "ADD", CurrentIsoTime()};
   add.actor_id = alice;
   add.role = "user";
   MEM0_RETURN_IF_ERROR(store->AddHistory(add));
-  HistoryRecord update{"",       memory_id,       "Likes food tours", "Likes vegetarian food tours",
+  store::HistoryRecord update{"",       memory_id,       "Likes food tours", "Likes vegetarian food tours",
                        "UPDATE", CurrentIsoTime()};
   MEM0_RETURN_IF_ERROR(store->AddHistory(update));
-  HistoryRecord remove{"",           memory_id, "Likes vegetarian food tours",
+  store::HistoryRecord remove{"",           memory_id, "Likes vegetarian food tours",
                        std::nullopt, "DELETE",  CurrentIsoTime()};
   remove.is_deleted = true;
   MEM0_RETURN_IF_ERROR(store->AddHistory(remove));

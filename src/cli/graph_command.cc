@@ -2,14 +2,14 @@
 #include <iostream>
 
 #include "cli/cli.h"
-#include "mem0/graph_store.h"
+#include "mem0/store/graph_store.h"
 
 namespace mem0::cli {
 namespace {
 
 using Json = nlohmann::json;
 
-Json NodeJson(const MemoryNode& n) {
+Json NodeJson(const store::MemoryNode& n) {
   Json out = {{"node_id", n.node_id},
               {"content", n.content},
               {"metadata", Json::parse(n.metadata_json, nullptr, false)},
@@ -19,29 +19,29 @@ Json NodeJson(const MemoryNode& n) {
   return out;
 }
 
-Json SubgraphJson(const Subgraph& g) { return Json::parse(SubgraphToJson(g)); }
+Json SubgraphJson(const store::Subgraph& g) { return Json::parse(store::SubgraphToJson(g)); }
 
-Result<Direction> ParseDirection(const std::string& text) {
-  if (text == "outgoing") return Direction::kOutgoing;
-  if (text == "incoming") return Direction::kIncoming;
-  if (text == "both") return Direction::kBoth;
+Result<store::Direction> ParseDirection(const std::string& text) {
+  if (text == "outgoing") return store::Direction::kOutgoing;
+  if (text == "incoming") return store::Direction::kIncoming;
+  if (text == "both") return store::Direction::kBoth;
   return MakeError(ErrorCode::kInvalidArgument, "--direction must be outgoing, incoming or both");
 }
 
 }  // namespace
 
-Result<std::unique_ptr<GraphStore>> OpenGraphStore(const GlobalOptions& options) {
+Result<std::unique_ptr<store::GraphStore>> OpenGraphStore(const GlobalOptions& options) {
   if (options.engine == "dynamodb") {
-    DynamoDBGraphConfig config;
+    store::DynamoDBGraphConfig config;
     config.table_name = options.graph_table;
     config.region = options.region;
     config.endpoint_url = options.endpoint_url;
     config.profile = options.profile;
-    return MakeDynamoDbGraphStore(config);
+    return store::MakeDynamoDBGraphStore(config);
   }
-  SqliteGraphConfig config;
+  store::SqliteGraphConfig config;
   config.path = options.db;
-  return MakeSqliteGraphStore(config);
+  return store::MakeSqliteGraphStore(config);
 }
 
 void AddGraphCommands(CLI::App& app, Runner& runner) {
@@ -138,7 +138,7 @@ void AddGraphCommands(CLI::App& app, Runner& runner) {
   runner.Attach(
       related,
       [a, open]() -> CommandResult {
-        MEM0_ASSIGN_OR_RETURN(Direction direction, ParseDirection(a->direction));
+        MEM0_ASSIGN_OR_RETURN(store::Direction direction, ParseDirection(a->direction));
         MEM0_ASSIGN_OR_RETURN(auto store, open());
         MEM0_ASSIGN_OR_RETURN(auto found, store->GetRelatedMemories(
                                               a->node, {a->types, direction, a->limit, a->scope}));
@@ -195,7 +195,7 @@ void AddGraphCommands(CLI::App& app, Runner& runner) {
   traverse->add_option("--type", a->types, "relationship type (repeatable)");
   traverse->add_option("--scope", a->scope, "stay within this scope");
   runner.Attach(traverse, [a, open]() -> CommandResult {
-    MEM0_ASSIGN_OR_RETURN(Direction direction, ParseDirection(a->direction));
+    MEM0_ASSIGN_OR_RETURN(store::Direction direction, ParseDirection(a->direction));
     MEM0_ASSIGN_OR_RETURN(auto store, open());
     MEM0_ASSIGN_OR_RETURN(auto subgraph,
                           store->Traverse(a->node, {a->depth, direction, a->types, a->scope}));
@@ -210,10 +210,10 @@ void AddGraphCommands(CLI::App& app, Runner& runner) {
   export_graph->add_option("--depth", a->depth, "hops around --node")->check(CLI::Range(0, 10));
   export_graph->add_option("--scope", a->scope, "only this scope");
   export_graph->callback([a, open, &runner] {
-    auto exported = [&]() -> Result<Subgraph> {
+    auto exported = [&]() -> Result<store::Subgraph> {
       MEM0_ASSIGN_OR_RETURN(auto store, open());
       if (!a->node.empty())
-        return store->Traverse(a->node, {a->depth, Direction::kBoth, {}, a->scope});
+        return store->Traverse(a->node, {a->depth, store::Direction::kBoth, {}, a->scope});
       return store->ExportAll(a->scope);
     }();
     if (!exported.ok()) {
@@ -221,7 +221,7 @@ void AddGraphCommands(CLI::App& app, Runner& runner) {
       runner.Fail();
       return;
     }
-    std::cout << (a->format == "dot" ? SubgraphToDot(*exported)
+    std::cout << (a->format == "dot" ? store::SubgraphToDot(*exported)
                                      : SubgraphJson(*exported).dump(2) + "\n");
   });
 

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "cli/cli.h"
-#include "mem0/provisioning.h"
+#include "mem0/provision/provisioning.h"
 
 namespace mem0::cli {
 namespace {
@@ -18,12 +18,12 @@ using Json = nlohmann::json;
 // and ddbsh so the four always mean the same tables).
 struct TableFlags {
   bool ttl = false;
-  std::string ttl_attribute = TablesConfig{}.ttl_attribute;
+  std::string ttl_attribute = provision::TablesConfig{}.ttl_attribute;
   bool no_gsi = false;
-  std::string gsi_name = TablesConfig{}.gsi_name;
-  std::string billing_mode = TablesConfig{}.billing_mode;
-  int64_t read_capacity = TablesConfig{}.read_capacity;
-  int64_t write_capacity = TablesConfig{}.write_capacity;
+  std::string gsi_name = provision::TablesConfig{}.gsi_name;
+  std::string billing_mode = provision::TablesConfig{}.billing_mode;
+  int64_t read_capacity = provision::TablesConfig{}.read_capacity;
+  int64_t write_capacity = provision::TablesConfig{}.write_capacity;
   int64_t gsi_read_capacity = 0;   // 0: the table's
   int64_t gsi_write_capacity = 0;  // 0: the table's
   std::string sse_kms_key;
@@ -81,8 +81,8 @@ std::chrono::milliseconds Seconds(double seconds) {
 }
 
 // The table names, region and TTL-days come from the global options.
-TablesConfig BaseConfig(const GlobalOptions& options) {
-  TablesConfig config;
+provision::TablesConfig BaseConfig(const GlobalOptions& options) {
+  provision::TablesConfig config;
   config.region = options.region;
   if (!options.endpoint_url.empty()) config.endpoint_url = options.endpoint_url;
   config.conversation_table = options.conversation_table;
@@ -91,8 +91,8 @@ TablesConfig BaseConfig(const GlobalOptions& options) {
   return config;
 }
 
-Result<TablesConfig> ToConfig(const GlobalOptions& options, const TableFlags& flags) {
-  TablesConfig config = BaseConfig(options);
+Result<provision::TablesConfig> ToConfig(const GlobalOptions& options, const TableFlags& flags) {
+  provision::TablesConfig config = BaseConfig(options);
   config.ttl_enabled = config.ttl_enabled || flags.ttl;
   config.ttl_attribute = flags.ttl_attribute;
   config.gsi_enabled = !flags.no_gsi;
@@ -124,7 +124,7 @@ Result<TablesConfig> ToConfig(const GlobalOptions& options, const TableFlags& fl
   }
   config.table_class = flags.table_class;
   config.wait_timeout = Seconds(flags.wait_timeout_seconds);
-  MEM0_RETURN_IF_ERROR(ValidateTablesConfig(config));
+  MEM0_RETURN_IF_ERROR(provision::ValidateTablesConfig(config));
   return config;
 }
 
@@ -175,7 +175,7 @@ Json DescriptionJson(const dynamodb::TableDescription& d) {
           {"item_count", d.item_count}};
 }
 
-Json DriftJson(const DriftReport& report) {
+Json DriftJson(const provision::DriftReport& report) {
   Json drift = Json::array();
   for (const auto& d : report.drift) {
     drift.push_back({{"table", d.table},
@@ -201,7 +201,7 @@ std::string DriftText(const Json& report) {
   return out;
 }
 
-std::string DriftSummary(const DriftReport& report) {
+std::string DriftSummary(const provision::DriftReport& report) {
   std::string out = std::to_string(report.drift.size()) + " difference(s) from the configuration: ";
   for (size_t i = 0; i < report.drift.size(); ++i) {
     if (i) out += "; ";
@@ -220,7 +220,7 @@ void PrintNow(const GlobalOptions& options, const Json& document,
   }
 }
 
-Json OutcomeJson(const TableOutcome& outcome) {
+Json OutcomeJson(const provision::TableOutcome& outcome) {
   return {{"name", outcome.table_name},
           {"arn", outcome.table_arn},
           {"created", outcome.created},
@@ -316,9 +316,9 @@ void AddTablesCommand(CLI::App& app, Runner& runner) {
     runner.Attach(
         create,
         [&runner, flags]() -> CommandResult {
-          MEM0_ASSIGN_OR_RETURN(TablesConfig config, ToConfig(runner.options(), *flags));
+          MEM0_ASSIGN_OR_RETURN(provision::TablesConfig config, ToConfig(runner.options(), *flags));
           MEM0_ASSIGN_OR_RETURN(dynamodb::Client * client, runner.Client());
-          MEM0_ASSIGN_OR_RETURN(ProvisioningReport report, CreateDynamoDbTables(*client, config));
+          MEM0_ASSIGN_OR_RETURN(provision::ProvisioningReport report, provision::CreateDynamoDBTables(*client, config));
           Json out = {{"conversation", OutcomeJson(report.conversation)},
                       {"graph", OutcomeJson(report.graph)},
                       {"remaining", DriftJson(report.remaining)}};
@@ -337,7 +337,7 @@ void AddTablesCommand(CLI::App& app, Runner& runner) {
     runner.Attach(
         describe,
         [&runner]() -> CommandResult {
-          TablesConfig config = BaseConfig(runner.options());
+          provision::TablesConfig config = BaseConfig(runner.options());
           MEM0_ASSIGN_OR_RETURN(dynamodb::Client * client, runner.Client());
           Json list = Json::array();
           for (const std::string& table : {config.conversation_table, config.graph_table}) {
@@ -356,9 +356,9 @@ void AddTablesCommand(CLI::App& app, Runner& runner) {
     runner.Attach(
         check,
         [&runner, flags]() -> CommandResult {
-          MEM0_ASSIGN_OR_RETURN(TablesConfig config, ToConfig(runner.options(), *flags));
+          MEM0_ASSIGN_OR_RETURN(provision::TablesConfig config, ToConfig(runner.options(), *flags));
           MEM0_ASSIGN_OR_RETURN(dynamodb::Client * client, runner.Client());
-          MEM0_ASSIGN_OR_RETURN(DriftReport report, CheckDynamoDbTables(*client, config));
+          MEM0_ASSIGN_OR_RETURN(provision::DriftReport report, provision::CheckDynamoDBTables(*client, config));
           Json out = DriftJson(report);
           if (!report.ok()) {
             PrintNow(runner.options(), out, DriftText);
@@ -378,7 +378,7 @@ void AddTablesCommand(CLI::App& app, Runner& runner) {
     runner.Attach(
         remove,
         [&runner, yes, wait_seconds]() -> CommandResult {
-          TablesConfig config = BaseConfig(runner.options());
+          provision::TablesConfig config = BaseConfig(runner.options());
           if (!*yes) {
             return MakeError(ErrorCode::kInvalidArgument,
                              "refusing to delete " + config.conversation_table + " and " +
@@ -386,7 +386,7 @@ void AddTablesCommand(CLI::App& app, Runner& runner) {
           }
           config.wait_timeout = Seconds(*wait_seconds);
           MEM0_ASSIGN_OR_RETURN(dynamodb::Client * client, runner.Client());
-          MEM0_ASSIGN_OR_RETURN(DeletionReport report, DeleteDynamoDbTables(*client, config));
+          MEM0_ASSIGN_OR_RETURN(provision::DeletionReport report, provision::DeleteDynamoDBTables(*client, config));
           return Json{{"deleted", report.deleted}, {"absent", report.absent}};
         },
         [](const Json& out) {
@@ -406,9 +406,9 @@ void AddTablesCommand(CLI::App& app, Runner& runner) {
         cloudformation,
         [&runner, flags, yaml, text_by_default]() -> CommandResult {
           text_by_default();
-          MEM0_ASSIGN_OR_RETURN(TablesConfig config, ToConfig(runner.options(), *flags));
-          MEM0_ASSIGN_OR_RETURN(*yaml, CloudFormationTemplate(config));
-          MEM0_ASSIGN_OR_RETURN(std::string json, CloudFormationTemplateJson(config));
+          MEM0_ASSIGN_OR_RETURN(provision::TablesConfig config, ToConfig(runner.options(), *flags));
+          MEM0_ASSIGN_OR_RETURN(*yaml, provision::CloudFormationTemplate(config));
+          MEM0_ASSIGN_OR_RETURN(std::string json, provision::CloudFormationTemplateJson(config));
           return Json::parse(json);
         },
         [yaml](const Json&) { return *yaml; });
@@ -422,8 +422,8 @@ void AddTablesCommand(CLI::App& app, Runner& runner) {
         ddbsh,
         [&runner, flags, text_by_default]() -> CommandResult {
           text_by_default();
-          MEM0_ASSIGN_OR_RETURN(TablesConfig config, ToConfig(runner.options(), *flags));
-          MEM0_ASSIGN_OR_RETURN(std::string script, DdbshSchema(config));
+          MEM0_ASSIGN_OR_RETURN(provision::TablesConfig config, ToConfig(runner.options(), *flags));
+          MEM0_ASSIGN_OR_RETURN(std::string script, provision::DdbshSchema(config));
           return Json{{"script", script}};
         },
         [](const Json& out) { return out["script"].get<std::string>(); });
@@ -445,7 +445,7 @@ void AddTablesCommand(CLI::App& app, Runner& runner) {
           MEM0_ASSIGN_OR_RETURN(std::string script, ReadScript(*path));
           Json statements = Json::array();
           if (*dry_run) {
-            MEM0_ASSIGN_OR_RETURN(auto parsed, ParseDdbsh(script));
+            MEM0_ASSIGN_OR_RETURN(auto parsed, provision::ParseDdbsh(script));
             for (const auto& s : parsed) {
               statements.push_back(
                   {{"line", s.line}, {"statement", s.ToString()}, {"outcome", "parsed"}});
@@ -453,7 +453,7 @@ void AddTablesCommand(CLI::App& app, Runner& runner) {
           } else {
             MEM0_ASSIGN_OR_RETURN(dynamodb::Client * client, runner.Client());
             MEM0_ASSIGN_OR_RETURN(auto outcomes,
-                                  ApplyDdbsh(*client, script, Seconds(*wait_seconds)));
+                                  provision::ApplyDdbsh(*client, script, Seconds(*wait_seconds)));
             for (const auto& o : outcomes) {
               statements.push_back(
                   {{"line", o.line}, {"statement", o.statement}, {"outcome", o.outcome}});
@@ -474,7 +474,7 @@ void AddTablesCommand(CLI::App& app, Runner& runner) {
     auto* iam = tables->add_subcommand(
         "iam-policy",
         "print a least-privilege IAM policy for the tables (actions the client sends)");
-    auto options = std::make_shared<IamPolicyOptions>();
+    auto options = std::make_shared<provision::IamPolicyOptions>();
     auto flags = std::make_shared<TableFlags>();
     auto policy = std::make_shared<std::string>();
     iam->add_flag("--tenant-scoped", options->tenant_scoped,
@@ -490,8 +490,8 @@ void AddTablesCommand(CLI::App& app, Runner& runner) {
         iam,
         [&runner, options, flags, policy, text_by_default]() -> CommandResult {
           text_by_default();
-          MEM0_ASSIGN_OR_RETURN(TablesConfig config, ToConfig(runner.options(), *flags));
-          MEM0_ASSIGN_OR_RETURN(*policy, IamPolicyJson(config, *options));
+          MEM0_ASSIGN_OR_RETURN(provision::TablesConfig config, ToConfig(runner.options(), *flags));
+          MEM0_ASSIGN_OR_RETURN(*policy, provision::IamPolicyJson(config, *options));
           return Json::parse(*policy);
         },
         [policy](const Json&) { return *policy; });

@@ -1,5 +1,6 @@
-#include "mem0/env.h"
+#include "mem0/core/env.h"
 
+#include <cstdlib>
 #include <thread>
 
 namespace mem0 {
@@ -25,6 +26,22 @@ std::shared_ptr<Clock> SystemClock() {
 std::shared_ptr<Sleeper> RealSleeper() {
   static const auto sleeper = std::make_shared<ThreadSleeper>();
   return sleeper;
+}
+
+EnvironmentLookup ProcessEnvironment() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* value = std::getenv(std::string(name).c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+Env Env::Resolved() const {
+  Env env = *this;
+  if (!env.clock) env.clock = SystemClock();
+  if (!env.sleeper) env.sleeper = RealSleeper();
+  if (!env.environment) env.environment = ProcessEnvironment();
+  return env;
 }
 
 }  // namespace mem0

@@ -1,4 +1,4 @@
-#include "mem0/result.h"
+#include "mem0/core/result.h"
 
 namespace mem0 {
 
@@ -43,10 +43,7 @@ std::string Error::ToString() const {
     }
     out += ")";
   }
-  for (const auto& reason : cancellation_reasons) {
-    out += "\n  cancellation reason: " + reason.code;
-    if (!reason.message.empty()) out += ": " + reason.message;
-  }
+  if (detail) out += detail->Describe();
   return out;
 }
 

@@ -8,12 +8,21 @@
 #include <random>
 #include <thread>
 
+#include "core/parallel.h"
+#include "core/url.h"
 #include "core/uuid.h"
 #include "dynamodb/fast_json.h"
 #include "dynamodb/json_codec.h"
-#include "dynamodb/sigv4.h"
+#include "aws/sigv4.h"
 
 namespace mem0::dynamodb {
+
+using aws::Credentials;
+using aws::CredentialsProvider;
+using aws::HttpRequest;
+using aws::HttpResponse;
+using aws::HttpTransport;
+namespace sigv4 = aws::sigv4;
 namespace {
 
 using Json = nlohmann::json;
@@ -240,6 +249,7 @@ TableDescription ParseTableDescription(const Json& table) {
 // Parses a DynamoDB error reply into an Error.
 Error ParseServiceError(const HttpResponse& response) {
   Error error;
+  auto detail = std::make_shared<ServiceErrorDetail>();
   error.http_status = response.status;
   if (const auto* id = response.Header("x-amzn-requestid")) error.request_id = *id;
   Json body = Json::parse(response.body, nullptr, /*allow_exceptions=*/false);
@@ -255,11 +265,11 @@ Error ParseServiceError(const HttpResponse& response) {
         if (auto item = r.find("Item"); item != r.end()) {
           if (auto parsed = ItemFromJson(*item); parsed.ok()) reason.item = std::move(*parsed);
         }
-        error.cancellation_reasons.push_back(std::move(reason));
+        detail->cancellation_reasons.push_back(std::move(reason));
       }
     }
     if (auto item = body.find("Item"); item != body.end()) {
-      if (auto parsed = ItemFromJson(*item); parsed.ok()) error.old_item = std::move(*parsed);
+      if (auto parsed = ItemFromJson(*item); parsed.ok()) detail->old_item = std::move(*parsed);
     }
   }
   if (auto hash = type.rfind('#'); hash != std::string::npos) type = type.substr(hash + 1);
@@ -270,11 +280,11 @@ Error ParseServiceError(const HttpResponse& response) {
   error.type = type;
   error.code = CodeForType(type, response.status);
   error.retryable = response.status >= 500 || IsRetryableType(type);
-  if (type == "TransactionCanceledException" && !error.cancellation_reasons.empty()) {
+  if (type == "TransactionCanceledException" && !detail->cancellation_reasons.empty()) {
     // Cancelled only by contention (another transaction on the same items,
     // or throttling), not by a condition: worth running again.
     bool contention = false, other = false;
-    for (const auto& reason : error.cancellation_reasons) {
+    for (const auto& reason : detail->cancellation_reasons) {
       if (reason.code == "TransactionConflict" || reason.code == "ThrottlingError") {
         contention = true;
       } else if (reason.code != "None") {
@@ -286,28 +296,20 @@ Error ParseServiceError(const HttpResponse& response) {
       error.code = ErrorCode::kThrottled;
     }
   }
+  if (!detail->cancellation_reasons.empty() || detail->old_item) error.detail = std::move(detail);
   return error;
-}
-
-std::string HostFromUrl(std::string_view url) {
-  auto start = url.find("://");
-  if (start == std::string_view::npos) return {};
-  start += 3;
-  auto end = url.find('/', start);
-  return std::string(url.substr(start, end == std::string_view::npos ? url.npos : end - start));
 }
 
 // HTTPS_PROXY / HTTP_PROXY (either case) for the endpoint's scheme, unless
 // NO_PROXY lists the host (or "*"), as curl and the AWS SDKs read them.
-std::string ProxyFromEnvironment(const EnvironmentLookup& env, const std::string& endpoint,
-                                 const std::string& host_and_port) {
+std::string ProxyFromEnvironment(const EnvironmentLookup& env, const Url& endpoint) {
   auto get = [&](const char* upper, const char* lower) {
     return env(upper).value_or(env(lower).value_or(""));
   };
-  const std::string proxy = endpoint.starts_with("https://") ? get("HTTPS_PROXY", "https_proxy")
-                                                             : get("HTTP_PROXY", "http_proxy");
+  const std::string proxy =
+      endpoint.tls() ? get("HTTPS_PROXY", "https_proxy") : get("HTTP_PROXY", "http_proxy");
   if (proxy.empty()) return proxy;
-  const std::string host = host_and_port.substr(0, host_and_port.rfind(':'));
+  const std::string& host = endpoint.host;
   const std::string no_proxy = get("NO_PROXY", "no_proxy");
   size_t start = 0;
   while (start <= no_proxy.size()) {
@@ -336,6 +338,19 @@ const char* ScalarTypeName(ScalarType type) {
       return "B";
   }
   return "S";
+}
+
+std::string ServiceErrorDetail::Describe() const {
+  std::string out;
+  for (const auto& reason : cancellation_reasons) {
+    out += "\n  cancellation reason: " + reason.code;
+    if (!reason.message.empty()) out += ": " + reason.message;
+  }
+  return out;
+}
+
+const ServiceErrorDetail* ServiceDetail(const Error& error) {
+  return dynamic_cast<const ServiceErrorDetail*>(error.detail.get());
 }
 
 const char* OperationName(Operation op) { return kOperationNames[static_cast<size_t>(op)]; }
@@ -456,41 +471,40 @@ class Client::Impl {
 
 Result<std::unique_ptr<Client>> Client::Create(ClientConfig config) {
   auto impl = std::make_unique<Impl>();
-  EnvironmentLookup env = config.environment ? config.environment : ProcessEnvironment();
+  config.env = config.env.Resolved();
+  const EnvironmentLookup& env = config.env.environment;
   std::string profile = config.profile;
   if (profile.empty()) profile = env("AWS_PROFILE").value_or("default");
   std::string endpoint_override = config.endpoint_url;
-  MEM0_ASSIGN_OR_RETURN(impl->region, ResolveRegion(config.region, env, profile));
-  impl->endpoint = ResolveDynamoDbEndpoint(endpoint_override, env, impl->region);
+  MEM0_ASSIGN_OR_RETURN(impl->region, aws::ResolveRegion(config.region, env, profile));
+  impl->endpoint = aws::ResolveDynamoDBEndpoint(endpoint_override, env, impl->region);
   while (!impl->endpoint.empty() && impl->endpoint.back() == '/') impl->endpoint.pop_back();
-  if (!impl->endpoint.starts_with("http://") && !impl->endpoint.starts_with("https://")) {
-    return InvalidArgument("endpoint_url must start with http:// or https://: " + impl->endpoint);
-  }
-  impl->host = HostFromUrl(impl->endpoint);
-  if (impl->host.empty()) return InvalidArgument("endpoint_url has no host: " + impl->endpoint);
+  auto endpoint_url = ParseUrl(impl->endpoint);
+  if (!endpoint_url.ok()) return InvalidArgument("endpoint_url: " + endpoint_url.error().message);
+  impl->host = endpoint_url->authority;
   impl->url = impl->endpoint + "/";
-  impl->clock = config.clock ? config.clock : SystemClock();
-  impl->sleeper = config.sleeper ? config.sleeper : RealSleeper();
+  impl->clock = config.env.clock;
+  impl->sleeper = config.env.sleeper;
   if (config.transport) {
     impl->transport = config.transport;
   } else {
     if (config.http.proxy.empty())
-      config.http.proxy = ProxyFromEnvironment(env, impl->endpoint, impl->host);
+      config.http.proxy = ProxyFromEnvironment(env, *endpoint_url);
     // The lean socket transport unless a proxy is in play, which libcurl handles.
-    impl->transport = config.http.proxy.empty() ? MakeSocketTransport(config.http)
-                                                : MakeCurlTransport(config.http);
+    impl->transport = config.http.proxy.empty() ? aws::MakeSocketTransport(config.http)
+                                                : aws::MakeCurlTransport(config.http);
   }
   if (config.credentials) {
     impl->credentials = config.credentials;
   } else if (!config.access_key_id.empty()) {
-    impl->credentials = MakeStaticCredentialsProvider(
+    impl->credentials = aws::MakeStaticCredentialsProvider(
         {config.access_key_id, config.secret_access_key, config.session_token, std::nullopt});
   } else {
-    CredentialsChainOptions options;
+    aws::CredentialsChainOptions options;
     options.environment = env;
     options.profile = profile;
     options.clock = impl->clock;
-    impl->credentials = MakeDefaultCredentialsChain(options);
+    impl->credentials = aws::MakeDefaultCredentialsChain(options);
   }
   impl->config = std::move(config);
   return std::unique_ptr<Client>(new Client(std::move(impl)));
@@ -660,32 +674,6 @@ Result<ScanResponse> Client::ScanAll(ScanRequest request, std::optional<size_t> 
                   [this](const ScanRequest& page) { return Scan(page); });
 }
 
-Result<void> Client::RunParallel(std::vector<std::function<Result<void>()>> tasks,
-                                 size_t max_parallel) {
-  if (tasks.empty()) return {};
-  if (tasks.size() == 1) return tasks[0]();
-  std::atomic<size_t> next{0};
-  std::mutex mu;
-  std::optional<Error> first_error;
-  auto worker = [&] {
-    for (size_t i = next.fetch_add(1); i < tasks.size(); i = next.fetch_add(1)) {
-      auto status = tasks[i]();
-      if (!status.ok()) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (!first_error) first_error = std::move(status).error();
-      }
-    }
-  };
-  size_t thread_count = std::min(tasks.size(), std::max<size_t>(1, max_parallel));
-  std::vector<std::thread> threads;
-  threads.reserve(thread_count - 1);
-  for (size_t i = 1; i < thread_count; ++i) threads.emplace_back(worker);
-  worker();
-  for (auto& thread : threads) thread.join();
-  if (first_error) return std::move(*first_error);
-  return {};
-}
-
 Result<BatchGetItemResponse> Client::BatchGetItem(
     const std::map<std::string, KeysAndAttributes>& request_items) {
   // One chunk: up to 100 keys of one table.
@@ -745,7 +733,7 @@ Result<BatchGetItemResponse> Client::BatchGetItem(
       }
     });
   }
-  MEM0_RETURN_IF_ERROR(RunParallel(std::move(tasks)));
+  MEM0_RETURN_IF_ERROR(RunParallel(std::move(tasks), kMaxParallelRequests));
   return out;
 }
 
@@ -788,7 +776,7 @@ Result<void> Client::BatchWriteItem(
       }
     });
   }
-  return RunParallel(std::move(tasks));
+  return RunParallel(std::move(tasks), kMaxParallelRequests);
 }
 
 Result<TransactWriteItemsResponse> Client::TransactWriteItems(
@@ -1005,6 +993,24 @@ Result<void> Client::WaitUntilDeleted(std::string_view table_name,
     }
     impl_->sleeper->Sleep(std::chrono::milliseconds(std::min(1000, 50 << std::min(attempt, 4))));
   }
+}
+
+Result<std::shared_ptr<Client>> Connect(const ConnectionConfig& connection) {
+  if (connection.client) return connection.client;
+  ClientConfig config;
+  config.region = connection.region;
+  config.endpoint_url = connection.endpoint_url;
+  config.profile = connection.profile;
+  if (!connection.aws_access_key_id.empty()) {
+    config.access_key_id = connection.aws_access_key_id;
+    config.secret_access_key = connection.aws_secret_access_key;
+    config.session_token = connection.aws_session_token;
+  } else if (!connection.use_iam_role) {
+    return MakeError(ErrorCode::kCredentialsError,
+                     "no explicit keys given and use_iam_role is false: no credentials to use");
+  }
+  MEM0_ASSIGN_OR_RETURN(auto client, Client::Create(std::move(config)));
+  return std::shared_ptr<Client>(std::move(client));
 }
 
 }  // namespace mem0::dynamodb

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mem0/dynamodb/attribute_value.h"
-#include "mem0/result.h"
+#include "mem0/core/result.h"
 
 namespace mem0::dynamodb {
 

@@ -155,18 +155,6 @@ Result<std::string> DecodePageToken(const std::string& user_id, const std::strin
   return parsed["after"].get<std::string>();
 }
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[32];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
 
 int64_t UnixSeconds(Clock& clock) {
   return std::chrono::duration_cast<std::chrono::seconds>(clock.Now().time_since_epoch()).count();

@@ -8,7 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "mem0/conversation_store.h"
+#include "core/hash.h"
+#include "mem0/store/conversation_store.h"
 
 namespace mem0::store {
 
@@ -39,7 +40,6 @@ std::string NewConversationId(const std::string& user_id,
 std::string EncodePageToken(const std::string& user_id, const std::string& last_conversation_id);
 Result<std::string> DecodePageToken(const std::string& user_id, const std::string& token);
 
-std::string Sha256Hex(std::string_view data);
 int64_t UnixSeconds(Clock& clock);
 
 }  // namespace mem0::store

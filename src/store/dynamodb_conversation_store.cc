@@ -23,8 +23,9 @@
 #include <set>
 #include <thread>
 
+#include "core/parallel.h"
 #include "core/uuid.h"
-#include "mem0/conversation_store.h"
+#include "mem0/store/conversation_store.h"
 #include "store/conversation_common.h"
 
 namespace mem0::store {
@@ -100,9 +101,9 @@ struct Body {
   Json metadata;
 };
 
-class DynamoDbConversationStore final : public ConversationStore {
+class DynamoDBConversationStore final : public ConversationStore {
  public:
-  DynamoDbConversationStore(DynamoDBConversationConfig config,
+  DynamoDBConversationStore(DynamoDBConversationConfig config,
                             std::shared_ptr<dynamodb::Client> client)
       : config_(std::move(config)),
         client_(std::move(client)),
@@ -173,7 +174,7 @@ class DynamoDbConversationStore final : public ConversationStore {
         return {};
       });
     }
-    MEM0_RETURN_IF_ERROR(client_->RunParallel(std::move(tasks)));
+    MEM0_RETURN_IF_ERROR(RunParallel(std::move(tasks), dynamodb::kMaxParallelRequests));
     if (more) {
       result.next_token = EncodePageToken(user_id, result.conversations.back().conversation_id);
     }
@@ -614,7 +615,8 @@ class DynamoDbConversationStore final : public ConversationStore {
         // the new parts may be in use, so they stay.
         return error;
       }
-      if (!error.old_item || !HasWriter(*error.old_item, writer)) {
+      const auto* detail = dynamodb::ServiceDetail(error);
+      if (!detail || !detail->old_item || !HasWriter(*detail->old_item, writer)) {
         // Definitely not written: the new parts are unreachable.
         if (!parts.empty()) (void)DeleteParts(head);
         if (conflict) {
@@ -724,45 +726,16 @@ class DynamoDbConversationStore final : public ConversationStore {
 };
 
 }  // namespace
-}  // namespace mem0::store
 
-namespace mem0 {
-
-Result<std::shared_ptr<dynamodb::Client>> MakeClientFromConfig(
-    const std::string& region, const std::string& endpoint_url, const std::string& profile,
-    const std::string& access_key_id, const std::string& secret_access_key,
-    const std::string& session_token, bool use_iam_role) {
-  dynamodb::ClientConfig config;
-  config.region = region;
-  config.endpoint_url = endpoint_url;
-  config.profile = profile;
-  if (!access_key_id.empty()) {
-    config.access_key_id = access_key_id;
-    config.secret_access_key = secret_access_key;
-    config.session_token = session_token;
-  } else if (!use_iam_role) {
-    return MakeError(ErrorCode::kCredentialsError,
-                     "no explicit keys given and use_iam_role is false: no credentials to use");
-  }
-  MEM0_ASSIGN_OR_RETURN(auto client, dynamodb::Client::Create(std::move(config)));
-  return std::shared_ptr<dynamodb::Client>(std::move(client));
-}
-
-Result<std::unique_ptr<ConversationStore>> MakeDynamoDbConversationStore(
+Result<std::unique_ptr<ConversationStore>> MakeDynamoDBConversationStore(
     const DynamoDBConversationConfig& config) {
-  MEM0_RETURN_IF_ERROR(store::ValidateKey("table_name", config.table_name, 255));
+  MEM0_RETURN_IF_ERROR(ValidateKey("table_name", config.table_name, 255));
   if (config.ttl_enabled && config.ttl_days <= 0) {
     return MakeError(ErrorCode::kInvalidArgument, "ttl_days must be positive when ttl_enabled");
   }
-  std::shared_ptr<dynamodb::Client> client = config.client;
-  if (!client) {
-    MEM0_ASSIGN_OR_RETURN(
-        client, MakeClientFromConfig(config.region, config.endpoint_url, config.profile,
-                                     config.aws_access_key_id, config.aws_secret_access_key,
-                                     config.aws_session_token, config.use_iam_role));
-  }
+  MEM0_ASSIGN_OR_RETURN(auto client, dynamodb::Connect(config));
   return std::unique_ptr<ConversationStore>(
-      std::make_unique<store::DynamoDbConversationStore>(config, std::move(client)));
+      std::make_unique<DynamoDBConversationStore>(config, std::move(client)));
 }
 
-}  // namespace mem0
+}  // namespace mem0::store

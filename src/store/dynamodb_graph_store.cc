@@ -25,8 +25,9 @@
 #include <mutex>
 #include <set>
 
+#include "core/parallel.h"
 #include "core/uuid.h"
-#include "mem0/graph_store.h"
+#include "mem0/store/graph_store.h"
 #include "store/conversation_common.h"
 #include "store/graph_common.h"
 
@@ -98,9 +99,9 @@ Item Key(const std::string& node_id, const std::string& edge_id) {
   return {{"node_id", S(node_id)}, {"edge_id", S(edge_id)}};
 }
 
-class DynamoDbGraphStore final : public GraphStore {
+class DynamoDBGraphStore final : public GraphStore {
  public:
-  DynamoDbGraphStore(DynamoDBGraphConfig config, std::shared_ptr<dynamodb::Client> client)
+  DynamoDBGraphStore(DynamoDBGraphConfig config, std::shared_ptr<dynamodb::Client> client)
       : config_(std::move(config)),
         client_(std::move(client)),
         clock_(config_.clock ? config_.clock : SystemClock()) {}
@@ -150,8 +151,9 @@ class DynamoDbGraphStore final : public GraphStore {
     }
     auto written = client_->TransactWriteItems(tx);
     if (!written.ok()) {
-      const auto& reasons = written.error().cancellation_reasons;
-      if (!reasons.empty() && reasons[0].code == "ConditionalCheckFailed") {
+      const auto* detail = dynamodb::ServiceDetail(written.error());
+      if (detail && !detail->cancellation_reasons.empty() &&
+          detail->cancellation_reasons[0].code == "ConditionalCheckFailed") {
         return MakeError(ErrorCode::kAlreadyExists, "node " + id + " already exists");
       }
       return written.error();
@@ -275,7 +277,9 @@ class DynamoDbGraphStore final : public GraphStore {
     }
     auto written = client_->TransactWriteItems(tx);
     if (!written.ok()) {
-      const auto& reasons = written.error().cancellation_reasons;
+      const auto* detail = dynamodb::ServiceDetail(written.error());
+      const auto reasons =
+          detail ? detail->cancellation_reasons : std::vector<dynamodb::CancellationReason>{};
       for (size_t i = 0; i < checked.size() && i < reasons.size(); ++i) {
         if (reasons[i].code == "ConditionalCheckFailed") {
           return MakeError(ErrorCode::kNotFound,
@@ -466,7 +470,7 @@ class DynamoDbGraphStore final : public GraphStore {
           return {};
         });
       }
-      MEM0_RETURN_IF_ERROR(client_->RunParallel(std::move(tasks)));
+      MEM0_RETURN_IF_ERROR(RunParallel(std::move(tasks), dynamodb::kMaxParallelRequests));
       std::vector<std::string> candidates;
       std::vector<Edge> level_edges;
       for (auto& items : found) {
@@ -781,7 +785,7 @@ class DynamoDbGraphStore final : public GraphStore {
         return {};
       });
     }
-    MEM0_RETURN_IF_ERROR(client_->RunParallel(std::move(tasks)));
+    MEM0_RETURN_IF_ERROR(RunParallel(std::move(tasks), dynamodb::kMaxParallelRequests));
     std::vector<Item> all;
     for (auto& part : parts) {
       for (auto& item : part) all.push_back(std::move(item));
@@ -795,22 +799,13 @@ class DynamoDbGraphStore final : public GraphStore {
 };
 
 }  // namespace
-}  // namespace mem0::store
 
-namespace mem0 {
-
-Result<std::unique_ptr<GraphStore>> MakeDynamoDbGraphStore(const DynamoDBGraphConfig& config) {
-  MEM0_RETURN_IF_ERROR(store::ValidateKey("table_name", config.table_name, 255));
-  if (config.enable_gsi) MEM0_RETURN_IF_ERROR(store::ValidateKey("gsi_name", config.gsi_name, 255));
-  std::shared_ptr<dynamodb::Client> client = config.client;
-  if (!client) {
-    MEM0_ASSIGN_OR_RETURN(
-        client, MakeClientFromConfig(config.region, config.endpoint_url, config.profile,
-                                     config.aws_access_key_id, config.aws_secret_access_key,
-                                     config.aws_session_token, config.use_iam_role));
-  }
+Result<std::unique_ptr<GraphStore>> MakeDynamoDBGraphStore(const DynamoDBGraphConfig& config) {
+  MEM0_RETURN_IF_ERROR(ValidateKey("table_name", config.table_name, 255));
+  if (config.enable_gsi) MEM0_RETURN_IF_ERROR(ValidateKey("gsi_name", config.gsi_name, 255));
+  MEM0_ASSIGN_OR_RETURN(auto client, dynamodb::Connect(config));
   return std::unique_ptr<GraphStore>(
-      std::make_unique<store::DynamoDbGraphStore>(config, std::move(client)));
+      std::make_unique<DynamoDBGraphStore>(config, std::move(client)));
 }
 
-}  // namespace mem0
+}  // namespace mem0::store

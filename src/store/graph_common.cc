@@ -7,7 +7,7 @@
 #include "core/uuid.h"
 #include "store/conversation_common.h"
 
-namespace mem0 {
+namespace mem0::store {
 
 const char* DirectionName(Direction direction) {
   switch (direction) {
@@ -64,7 +64,6 @@ std::string SubgraphToDot(const Subgraph& graph) {
   return out + "}\n";
 }
 
-namespace store {
 
 Status ValidateNodeId(const std::string& node_id) {
   // Below the 2048-byte key limit: scope membership puts node ids in sort keys.
@@ -159,5 +158,4 @@ double NowSeconds(Clock& clock) {
   return static_cast<double>(micros) / 1e6;
 }
 
-}  // namespace store
-}  // namespace mem0
+}  // namespace mem0::store

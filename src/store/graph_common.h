@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "mem0/graph_store.h"
+#include "mem0/store/graph_store.h"
 
 namespace mem0::store {
 

@@ -10,7 +10,7 @@
 #include <mutex>
 
 #include "core/uuid.h"
-#include "mem0/conversation_store.h"
+#include "mem0/store/conversation_store.h"
 #include "store/conversation_common.h"
 #include "store/sqlite_db.h"
 
@@ -517,9 +517,6 @@ class SqliteConversationStore final : public ConversationStore {
 };
 
 }  // namespace
-}  // namespace mem0::store
-
-namespace mem0 {
 
 Result<std::unique_ptr<ConversationStore>> MakeSqliteConversationStore(const SqliteConfig& config) {
   if (config.busy_timeout_ms < 0) {
@@ -536,9 +533,9 @@ Result<std::unique_ptr<ConversationStore>> MakeSqliteConversationStore(const Sql
   SqliteConfig resolved = config;
   resolved.path = path;
   auto conversation_store =
-      std::make_unique<store::SqliteConversationStore>(std::move(resolved), std::move(db));
+      std::make_unique<SqliteConversationStore>(std::move(resolved), std::move(db));
   MEM0_RETURN_IF_ERROR(conversation_store->PurgeExpired());
   return std::unique_ptr<ConversationStore>(std::move(conversation_store));
 }
 
-}  // namespace mem0
+}  // namespace mem0::store

@@ -24,7 +24,7 @@
 #include <string_view>
 #include <vector>
 
-#include "mem0/result.h"
+#include "mem0/core/result.h"
 
 struct sqlite3;
 struct sqlite3_stmt;

@@ -10,7 +10,7 @@
 #include <set>
 
 #include "core/uuid.h"
-#include "mem0/graph_store.h"
+#include "mem0/store/graph_store.h"
 #include "store/conversation_common.h"
 #include "store/graph_common.h"
 #include "store/sqlite_db.h"
@@ -430,9 +430,6 @@ class SqliteGraphStore final : public GraphStore {
 };
 
 }  // namespace
-}  // namespace mem0::store
-
-namespace mem0 {
 
 Result<std::unique_ptr<GraphStore>> MakeSqliteGraphStore(const SqliteGraphConfig& config) {
   if (config.busy_timeout_ms < 0) {
@@ -443,8 +440,8 @@ Result<std::unique_ptr<GraphStore>> MakeSqliteGraphStore(const SqliteGraphConfig
   options.busy_timeout_ms = config.busy_timeout_ms;
   MEM0_ASSIGN_OR_RETURN(auto db, store::sqlite::Database::Open(path, options));
   MEM0_RETURN_IF_ERROR(store::sqlite::Migrate(*db, "graph", {store::kGraphMigrationV1}));
-  return std::unique_ptr<GraphStore>(std::make_unique<store::SqliteGraphStore>(
+  return std::unique_ptr<GraphStore>(std::make_unique<SqliteGraphStore>(
       std::move(db), config.clock ? config.clock : SystemClock()));
 }
 
-}  // namespace mem0
+}  // namespace mem0::store

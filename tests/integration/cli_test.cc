@@ -23,7 +23,7 @@ class CliConversationTest : public ::testing::TestWithParam<std::string> {
       engine_args_ = {"--engine",
                       "dynamodb",
                       "--endpoint-url",
-                      testing::DynamoDbLocalEndpoint(),
+                      testing::DynamoDBLocalEndpoint(),
                       "--conversation-table",
                       table_};
     } else {
@@ -204,7 +204,7 @@ TEST(CliGraphCheckTest, FindsThenRepairsABrokenEdge) {
                                  {"edge_id", dynamodb::AttributeValue::S("OUT#" + *edge)}}})
                   .ok());
   const std::vector<std::string> base = {
-      "--engine",      "dynamodb",    "--endpoint-url", testing::DynamoDbLocalEndpoint(),
+      "--engine",      "dynamodb",    "--endpoint-url", testing::DynamoDBLocalEndpoint(),
       "--graph-table", fixture.table, "graph",          "check"};
   auto found = RunCli(base);
   EXPECT_EQ(found.exit_code, 1);
@@ -220,7 +220,7 @@ TEST(CliGraphCheckTest, FindsThenRepairsABrokenEdge) {
 }
 
 TEST(CliDdbTest, SendsOneCallAndReportsErrors) {
-  const std::string endpoint = testing::DynamoDbLocalEndpoint();
+  const std::string endpoint = testing::DynamoDBLocalEndpoint();
   const std::string table = testing::UniqueName("cli-ddb");
   auto client = testing::MakeLocalClient();
   testing::CreateTestTable(*client, table);

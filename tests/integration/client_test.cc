@@ -94,8 +94,9 @@ TEST_F(ClientTest, ConditionalFailureReturnsOldItem) {
   EXPECT_FALSE(result.error().retryable);
   EXPECT_EQ(result.error().http_status, 400);
   EXPECT_FALSE(result.error().request_id.empty());
-  ASSERT_TRUE(result.error().old_item.has_value());
-  EXPECT_EQ(result.error().old_item->at("v"), N("1"));
+  ASSERT_NE(ServiceDetail(result.error()), nullptr);
+  ASSERT_TRUE(ServiceDetail(result.error())->old_item.has_value());
+  EXPECT_EQ(ServiceDetail(result.error())->old_item->at("v"), N("1"));
   // Nothing was overwritten.
   auto got = client_->GetItem({table_, Key("a", "b")});
   EXPECT_EQ(got->item->at("v"), N("1"));
@@ -253,11 +254,12 @@ TEST_F(ClientTest, CancelledTransactionReportsReasonsAndWritesNothing) {
   auto result = client_->TransactWriteItems(request);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().type, "TransactionCanceledException");
-  ASSERT_EQ(result.error().cancellation_reasons.size(), 2u);
-  EXPECT_EQ(result.error().cancellation_reasons[0].code, "None");
-  EXPECT_EQ(result.error().cancellation_reasons[1].code, "ConditionalCheckFailed");
-  ASSERT_TRUE(result.error().cancellation_reasons[1].item.has_value());
-  EXPECT_EQ(result.error().cancellation_reasons[1].item->at("sk"), S("exists"));
+  ASSERT_NE(ServiceDetail(result.error()), nullptr);
+  ASSERT_EQ(ServiceDetail(result.error())->cancellation_reasons.size(), 2u);
+  EXPECT_EQ(ServiceDetail(result.error())->cancellation_reasons[0].code, "None");
+  EXPECT_EQ(ServiceDetail(result.error())->cancellation_reasons[1].code, "ConditionalCheckFailed");
+  ASSERT_TRUE(ServiceDetail(result.error())->cancellation_reasons[1].item.has_value());
+  EXPECT_EQ(ServiceDetail(result.error())->cancellation_reasons[1].item->at("sk"), S("exists"));
   EXPECT_FALSE(client_->GetItem({table_, Key("t", "new")})->item.has_value());
 
   // Without the failing check it commits, and replaying the same token is

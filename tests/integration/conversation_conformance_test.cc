@@ -15,7 +15,7 @@
 #include <set>
 #include <thread>
 
-#include "mem0/conversation_store.h"
+#include "mem0/store/conversation_store.h"
 #include "support/test_env.h"
 
 namespace mem0 {
@@ -56,7 +56,7 @@ constexpr int64_t kDay = 86400;
 class Engine {
  public:
   virtual ~Engine() = default;
-  virtual Result<std::unique_ptr<ConversationStore>> Open(int ttl_days) = 0;
+  virtual Result<std::unique_ptr<store::ConversationStore>> Open(int ttl_days) = 0;
   // Stored items that belong to conversations (rows; heads plus overflow
   // parts on DynamoDB).
   virtual int64_t StoredConversationItems() = 0;
@@ -76,12 +76,12 @@ class SqliteEngine final : public Engine {
     std::filesystem::remove_all(dir_, ignored);
   }
 
-  Result<std::unique_ptr<ConversationStore>> Open(int ttl_days) override {
-    SqliteConfig config;
+  Result<std::unique_ptr<store::ConversationStore>> Open(int ttl_days) override {
+    store::SqliteConfig config;
     config.path = path_;
     config.ttl_days = ttl_days;
     config.clock = clock_;
-    return MakeSqliteConversationStore(config);
+    return store::MakeSqliteConversationStore(config);
   }
 
   int64_t StoredConversationItems() override {
@@ -106,24 +106,24 @@ class SqliteEngine final : public Engine {
   std::string path_;
 };
 
-class DynamoDbEngine final : public Engine {
+class DynamoDBEngine final : public Engine {
  public:
-  explicit DynamoDbEngine(std::shared_ptr<Clock> clock)
+  explicit DynamoDBEngine(std::shared_ptr<Clock> clock)
       : clock_(std::move(clock)),
         client_(testing::MakeLocalClient()),
         table_(testing::UniqueName("conformance")) {
     testing::CreateTestTable(*client_, table_, "user_id", "conversation_id");
   }
-  ~DynamoDbEngine() override { (void)client_->DeleteTable(table_); }
+  ~DynamoDBEngine() override { (void)client_->DeleteTable(table_); }
 
-  Result<std::unique_ptr<ConversationStore>> Open(int ttl_days) override {
-    DynamoDBConversationConfig config;
+  Result<std::unique_ptr<store::ConversationStore>> Open(int ttl_days) override {
+    store::DynamoDBConversationConfig config;
     config.table_name = table_;
     config.client = client_;
     config.clock = clock_;
     config.ttl_enabled = ttl_days > 0;
     if (ttl_days > 0) config.ttl_days = ttl_days;
-    return MakeDynamoDbConversationStore(config);
+    return store::MakeDynamoDBConversationStore(config);
   }
 
   int64_t StoredConversationItems() override {
@@ -175,13 +175,13 @@ class ConversationConformanceTest : public ::testing::TestWithParam<std::string>
     if (GetParam() == "sqlite") {
       engine_ = std::make_unique<SqliteEngine>(clock_);
     } else {
-      engine_ = std::make_unique<DynamoDbEngine>(clock_);
+      engine_ = std::make_unique<DynamoDBEngine>(clock_);
     }
     store_ = OpenStore(/*ttl_days=*/0);
     ASSERT_NE(store_, nullptr);
   }
 
-  std::unique_ptr<ConversationStore> OpenStore(int ttl_days) {
+  std::unique_ptr<store::ConversationStore> OpenStore(int ttl_days) {
     auto store = engine_->Open(ttl_days);
     EXPECT_TRUE(store.ok()) << store.error().ToString();
     return store.ok() ? std::move(store).value() : nullptr;
@@ -189,9 +189,9 @@ class ConversationConformanceTest : public ::testing::TestWithParam<std::string>
 
   // Every conversation of `user`, following page tokens; fails the test on
   // an error or a page shorter than `page_size` that is not the last.
-  std::vector<Conversation> ListAll(ConversationStore& store, const std::string& user,
+  std::vector<store::Conversation> ListAll(store::ConversationStore& store, const std::string& user,
                                     int page_size) {
-    std::vector<Conversation> all;
+    std::vector<store::Conversation> all;
     std::string token;
     for (int pages = 0; pages < 10000; ++pages) {
       auto page = store.ListConversations(user, page_size, token);
@@ -215,7 +215,7 @@ class ConversationConformanceTest : public ::testing::TestWithParam<std::string>
 
   std::shared_ptr<testing::FakeClock> clock_;
   std::unique_ptr<Engine> engine_;
-  std::unique_ptr<ConversationStore> store_;
+  std::unique_ptr<store::ConversationStore> store_;
 };
 
 // ---------------------------------------------------------------------------
@@ -233,7 +233,7 @@ TEST_P(ConversationConformanceTest, StoreThenGetRoundTripsMessagesAndMetadata) {
   auto got = store_->GetConversation("alice", id);
   ASSERT_OK(got);
   ASSERT_TRUE(got->has_value());
-  const Conversation& conversation = **got;
+  const store::Conversation& conversation = **got;
   EXPECT_EQ(conversation.user_id, "alice");
   EXPECT_EQ(conversation.conversation_id, id);
   EXPECT_EQ(Json::parse(conversation.messages_json), messages);
@@ -536,7 +536,7 @@ TEST_P(ConversationConformanceTest, TtlSetsExpirationAndExpiryHidesConversations
   EXPECT_TRUE(got->has_value()) << "one second before expiry";
 
   clock_->Advance(seconds(1));  // expiration_time <= now: expired
-  for (ConversationStore* store : {ttl_store.get(), store_.get()}) {
+  for (store::ConversationStore* store : {ttl_store.get(), store_.get()}) {
     got = store->GetConversation("alice", *id);
     ASSERT_OK(got);
     EXPECT_FALSE(got->has_value());
@@ -810,8 +810,8 @@ TEST_P(ConversationConformanceTest, MalformedMessagesAndMetadataAreRejectedWriti
 // ---------------------------------------------------------------------------
 // History.
 
-HistoryRecord FullRecord(const std::string& memory_id, const std::string& created_at) {
-  HistoryRecord record;
+store::HistoryRecord FullRecord(const std::string& memory_id, const std::string& created_at) {
+  store::HistoryRecord record;
   record.id = "h-" + memory_id + "-" + created_at;
   record.memory_id = memory_id;
   record.old_memory = "likes tea";
@@ -825,7 +825,7 @@ HistoryRecord FullRecord(const std::string& memory_id, const std::string& create
   return record;
 }
 
-void ExpectSameRecord(const HistoryRecord& expected, const HistoryRecord& actual) {
+void ExpectSameRecord(const store::HistoryRecord& expected, const store::HistoryRecord& actual) {
   EXPECT_EQ(actual.id, expected.id);
   EXPECT_EQ(actual.memory_id, expected.memory_id);
   EXPECT_EQ(actual.old_memory, expected.old_memory);
@@ -839,12 +839,12 @@ void ExpectSameRecord(const HistoryRecord& expected, const HistoryRecord& actual
 }
 
 TEST_P(ConversationConformanceTest, HistoryRoundTripsEveryFieldIncludingAbsentOnes) {
-  const HistoryRecord full = FullRecord("mem-1", "2024-05-01T00:00:00+00:00");
+  const store::HistoryRecord full = FullRecord("mem-1", "2024-05-01T00:00:00+00:00");
   auto full_id = store_->AddHistory(full);
   ASSERT_OK(full_id);
   EXPECT_EQ(*full_id, full.id) << "a given id is kept";
 
-  HistoryRecord minimal;  // no id: one is generated; optional fields absent
+  store::HistoryRecord minimal;  // no id: one is generated; optional fields absent
   minimal.memory_id = "mem-1";
   minimal.event = "ADD";
   minimal.created_at = "2024-05-01T00:00:01+00:00";
@@ -853,7 +853,7 @@ TEST_P(ConversationConformanceTest, HistoryRoundTripsEveryFieldIncludingAbsentOn
   EXPECT_FALSE(minimal_id->empty());
   minimal.id = *minimal_id;
 
-  HistoryRecord empty_strings = minimal;  // present but empty is not absent
+  store::HistoryRecord empty_strings = minimal;  // present but empty is not absent
   empty_strings.id = "h-empty";
   empty_strings.created_at = "2024-05-01T00:00:02+00:00";
   empty_strings.old_memory = "";
@@ -871,7 +871,7 @@ TEST_P(ConversationConformanceTest, HistoryRoundTripsEveryFieldIncludingAbsentOn
 
 TEST_P(ConversationConformanceTest, HistoryIsChronologicalThenInInsertionOrder) {
   auto record = [](const std::string& id, const std::string& created_at) {
-    HistoryRecord r;
+    store::HistoryRecord r;
     r.id = id;
     r.memory_id = "mem-1";
     r.event = "ADD";
@@ -887,7 +887,7 @@ TEST_P(ConversationConformanceTest, HistoryIsChronologicalThenInInsertionOrder) 
       {record("b3", "2024-01-02T00:00:00"), record("d1", "2024-01-04T00:00:00"),
        record("d2", "2024-01-04T00:00:00"), record("a0", "2023-12-31T23:59:59")}));
   // Another memory's records stay apart.
-  HistoryRecord other = record("other", "2024-01-02T00:00:00");
+  store::HistoryRecord other = record("other", "2024-01-02T00:00:00");
   other.memory_id = "mem-2";
   ASSERT_OK(store_->AddHistory(other));
 
@@ -906,7 +906,7 @@ TEST_P(ConversationConformanceTest, HistoryIsChronologicalThenInInsertionOrder) 
 }
 
 TEST_P(ConversationConformanceTest, BatchAddHistoryGeneratesIdsAndAcceptsEmptyBatch) {
-  std::vector<HistoryRecord> batch(30);
+  std::vector<store::HistoryRecord> batch(30);
   for (size_t i = 0; i < batch.size(); ++i) {
     batch[i].memory_id = "mem-batch";
     batch[i].event = "ADD";
@@ -928,11 +928,11 @@ TEST_P(ConversationConformanceTest, BatchAddHistoryGeneratesIdsAndAcceptsEmptyBa
 }
 
 TEST_P(ConversationConformanceTest, InvalidHistoryRecordsAreRejectedWritingNothing) {
-  HistoryRecord valid;
+  store::HistoryRecord valid;
   valid.memory_id = "mem-1";
   valid.event = "ADD";
   valid.created_at = "2024-01-01T00:00:00";
-  std::vector<HistoryRecord> invalid(5, valid);
+  std::vector<store::HistoryRecord> invalid(5, valid);
   invalid[0].memory_id = "";
   invalid[1].memory_id = std::string(1001, 'm');
   invalid[2].event = "";
@@ -953,11 +953,11 @@ TEST_P(ConversationConformanceTest, InvalidHistoryRecordsAreRejectedWritingNothi
 // old_memory/new_memory/actor_id/role; invalid UTF-8 elsewhere was stored by
 // SQLite and made the DynamoDB engine throw from JSON serialization.
 TEST_P(ConversationConformanceTest, HistoryRecordWithInvalidUtf8InAnyTextFieldIsRejected) {
-  HistoryRecord valid;
+  store::HistoryRecord valid;
   valid.memory_id = "mem-utf8";
   valid.event = "ADD";
   valid.created_at = "2024-01-01T00:00:00";
-  std::vector<HistoryRecord> invalid(4, valid);
+  std::vector<store::HistoryRecord> invalid(4, valid);
   invalid[0].id = "id-\xff";
   invalid[1].event = "ADD\xff";
   invalid[2].created_at = "2024-01-01\xff";
@@ -979,11 +979,11 @@ TEST_P(ConversationConformanceTest, HistoryRecordWithInvalidUtf8InAnyTextFieldIs
 // the shared limits make SQLite reject the same input instead of accepting
 // what DynamoDB cannot store (regression: it once did).
 TEST_P(ConversationConformanceTest, OversizedHistoryRecordsAndMessagesAreRejectedAlike) {
-  HistoryRecord valid;
+  store::HistoryRecord valid;
   valid.memory_id = "mem-big";
   valid.event = "ADD";
   valid.created_at = "2024-01-01T00:00:00";
-  std::vector<HistoryRecord> oversized(3, valid);
+  std::vector<store::HistoryRecord> oversized(3, valid);
   oversized[0].created_at = "2024-01-01T00:00:00" + std::string(1100, '0');
   oversized[1].id = std::string(1100, 'i');
   oversized[2].new_memory = RandomText(450 * 1024, 3);
@@ -1012,7 +1012,7 @@ TEST_P(ConversationConformanceTest, SaveMessagesKeepsOnlyTheNewestTenPerScope) {
   auto last = store_->GetLastMessages("s1", 100);
   ASSERT_OK(last);
   const Json kept = Json::parse(*last);
-  ASSERT_EQ(kept.size(), static_cast<size_t>(ConversationStore::kRecentMessagesKept));
+  ASSERT_EQ(kept.size(), static_cast<size_t>(store::ConversationStore::kRecentMessagesKept));
   std::vector<std::string> contents;
   for (const auto& message : kept) contents.push_back(message["content"]);
   EXPECT_EQ(contents,

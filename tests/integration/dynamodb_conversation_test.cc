@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "mem0/conversation_store.h"
+#include "mem0/store/conversation_store.h"
 #include "support/test_env.h"
 
 namespace mem0 {
@@ -17,7 +17,7 @@ namespace {
 using dynamodb::AttributeValue;
 using nlohmann::json;
 
-class DynamoDbConversationTest : public ::testing::Test {
+class DynamoDBConversationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     client_ = std::shared_ptr<dynamodb::Client>(testing::MakeLocalClient().release());
@@ -26,15 +26,15 @@ class DynamoDbConversationTest : public ::testing::Test {
   }
   void TearDown() override { (void)client_->DeleteTable(table_); }
 
-  std::unique_ptr<ConversationStore> Open(std::shared_ptr<Clock> clock = nullptr,
+  std::unique_ptr<store::ConversationStore> Open(std::shared_ptr<Clock> clock = nullptr,
                                           int ttl_days = 0) {
-    DynamoDBConversationConfig config;
+    store::DynamoDBConversationConfig config;
     config.table_name = table_;
     config.client = client_;
     config.clock = clock;
     config.ttl_enabled = ttl_days > 0;
     if (ttl_days > 0) config.ttl_days = ttl_days;
-    auto store = MakeDynamoDbConversationStore(config);
+    auto store = store::MakeDynamoDBConversationStore(config);
     EXPECT_TRUE(store.ok()) << store.error().ToString();
     return std::move(store).value();
   }
@@ -56,7 +56,7 @@ for item in items:  # the reference parses every item of the partition
 print(json.dumps(out))
 )PY";
 
-TEST_F(DynamoDbConversationTest, TheReferenceReadsWhatWeWrite) {
+TEST_F(DynamoDBConversationTest, TheReferenceReadsWhatWeWrite) {
   auto store = Open();
   auto first = store->StoreConversation("alice", R"([{"role":"user","content":"first"}])",
                                         R"({"topic":"a"})");
@@ -82,7 +82,7 @@ TEST_F(DynamoDbConversationTest, TheReferenceReadsWhatWeWrite) {
   EXPECT_EQ(listed[2]["metadata"], json({{"topic", "a"}}));
 }
 
-TEST_F(DynamoDbConversationTest, WeReadWhatTheReferenceWrites) {
+TEST_F(DynamoDBConversationTest, WeReadWhatTheReferenceWrites) {
   // The reference: id "<user>:<unix seconds>", plain put_item.
   const std::string writer = R"PY(
 import boto3, json
@@ -120,7 +120,7 @@ print("ok")
   EXPECT_EQ((*got)->timestamp, 1700000000);
 }
 
-TEST_F(DynamoDbConversationTest, FourProcessesAppendingLoseNothing) {
+TEST_F(DynamoDBConversationTest, FourProcessesAppendingLoseNothing) {
   auto store = Open();
   auto id = store->StoreConversation("carol", "[]");
   ASSERT_TRUE(id.ok());
@@ -130,13 +130,13 @@ TEST_F(DynamoDbConversationTest, FourProcessesAppendingLoseNothing) {
     pid_t pid = fork();
     if (pid == 0) {
       // A fresh client per process, as separate programs would have.
-      DynamoDBConversationConfig config;
+      store::DynamoDBConversationConfig config;
       config.table_name = table_;
-      config.endpoint_url = testing::DynamoDbLocalEndpoint();
+      config.endpoint_url = testing::DynamoDBLocalEndpoint();
       config.region = "us-east-1";
       config.aws_access_key_id = "AKIDLOCAL";
       config.aws_secret_access_key = "local-secret";
-      auto child = MakeDynamoDbConversationStore(config);
+      auto child = store::MakeDynamoDBConversationStore(config);
       int failures = child.ok() ? 0 : kAppends;
       for (int i = 0; child.ok() && i < kAppends; ++i) {
         const std::string message =
@@ -163,7 +163,7 @@ TEST_F(DynamoDbConversationTest, FourProcessesAppendingLoseNothing) {
   EXPECT_EQ(contents.size(), static_cast<size_t>(kProcesses * kAppends));
 }
 
-TEST_F(DynamoDbConversationTest, DynamoDbLocalRemovesExpiredConversations) {
+TEST_F(DynamoDBConversationTest, DynamoDBLocalRemovesExpiredConversations) {
   ASSERT_TRUE(client_->UpdateTimeToLive(table_, "expiration_time", true).ok());
   // Written as if 31 days ago with a 30-day TTL: already expired.
   auto past = std::make_shared<testing::FakeClock>(std::chrono::system_clock::now() -
@@ -198,7 +198,7 @@ TEST_F(DynamoDbConversationTest, DynamoDbLocalRemovesExpiredConversations) {
   EXPECT_TRUE(raw_live->item.has_value());
 }
 
-TEST_F(DynamoDbConversationTest, RequestsPerOperation) {
+TEST_F(DynamoDBConversationTest, RequestsPerOperation) {
   auto store = Open();
   auto& counters = client_->counters();
   counters.Reset();

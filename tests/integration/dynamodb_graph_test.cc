@@ -15,10 +15,10 @@ using dynamodb::AttributeValue;
 using dynamodb::Operation;
 using nlohmann::json;
 
-class DynamoDbGraphTest : public ::testing::Test {
+class DynamoDBGraphTest : public ::testing::Test {
  protected:
   void SetUp() override { fixture_ = std::make_unique<testing::GraphFixture>("dynamodb"); }
-  GraphStore& store() { return *fixture_->store; }
+  store::GraphStore& store() { return *fixture_->store; }
   dynamodb::Client& client() { return *fixture_->client; }
   const std::string& table() { return fixture_->table; }
 
@@ -37,17 +37,17 @@ class DynamoDbGraphTest : public ::testing::Test {
   std::unique_ptr<testing::GraphFixture> fixture_;
 };
 
-TEST_F(DynamoDbGraphTest, RelatedMemoriesOfFiftyNeighboursTakeAtMostThreeRequests) {
+TEST_F(DynamoDBGraphTest, RelatedMemoriesOfFiftyNeighboursTakeAtMostThreeRequests) {
   MakeHub(50);
   client().counters().Reset();
-  auto related = store().GetRelatedMemories("hub", {{}, Direction::kBoth, 100});
+  auto related = store().GetRelatedMemories("hub", {{}, store::Direction::kBoth, 100});
   ASSERT_TRUE(related.ok()) << related.error().ToString();
   EXPECT_EQ(related->size(), 50u);
   EXPECT_LE(client().counters().Total(), 3u) << json(client().counters().Snapshot()).dump();
   EXPECT_EQ(client().counters().Get(Operation::kGetItem), 0u);  // no per-neighbour reads
 }
 
-TEST_F(DynamoDbGraphTest, DeleteNodeWithFiftyEdgesTakesAtMostTwelveRequests) {
+TEST_F(DynamoDBGraphTest, DeleteNodeWithFiftyEdgesTakesAtMostTwelveRequests) {
   MakeHub(50);
   client().counters().Reset();
   auto deleted = store().DeleteNode("hub");
@@ -59,7 +59,7 @@ TEST_F(DynamoDbGraphTest, DeleteNodeWithFiftyEdgesTakesAtMostTwelveRequests) {
   EXPECT_TRUE(store().GetRelatedMemories("n0", {})->empty());
 }
 
-TEST_F(DynamoDbGraphTest, TraverseExpandsEachLevelInParallelRequests) {
+TEST_F(DynamoDBGraphTest, TraverseExpandsEachLevelInParallelRequests) {
   // hub -> 10 children -> 3 grandchildren each.
   ASSERT_TRUE(store().CreateMemoryNode("root", "{}", "root").ok());
   for (int i = 0; i < 10; ++i) {
@@ -73,7 +73,7 @@ TEST_F(DynamoDbGraphTest, TraverseExpandsEachLevelInParallelRequests) {
     }
   }
   client().counters().Reset();
-  auto graph = store().Traverse("root", {2, Direction::kOutgoing});
+  auto graph = store().Traverse("root", {2, store::Direction::kOutgoing});
   ASSERT_TRUE(graph.ok()) << graph.error().ToString();
   EXPECT_EQ(graph->nodes.size(), 41u);
   EXPECT_EQ(graph->edges.size(), 40u);
@@ -83,7 +83,7 @@ TEST_F(DynamoDbGraphTest, TraverseExpandsEachLevelInParallelRequests) {
   EXPECT_EQ(client().counters().Get(Operation::kGetItem), 0u);
 }
 
-TEST_F(DynamoDbGraphTest, CheckFindsAndRepairsDanglingHalves) {
+TEST_F(DynamoDBGraphTest, CheckFindsAndRepairsDanglingHalves) {
   ASSERT_TRUE(store().CreateMemoryNode("a", "{}", "a").ok());
   ASSERT_TRUE(store().CreateMemoryNode("b", "{}", "b").ok());
   auto broken = store().CreateRelationship("a", "b", "KNOWS", "{}");
@@ -110,7 +110,7 @@ TEST_F(DynamoDbGraphTest, CheckFindsAndRepairsDanglingHalves) {
   EXPECT_EQ((*related)[0].edge_id, *intact);
 }
 
-TEST_F(DynamoDbGraphTest, DeleteNodeFinishesAnInterruptedRun) {
+TEST_F(DynamoDBGraphTest, DeleteNodeFinishesAnInterruptedRun) {
   MakeHub(30);
   // An interrupted delete: the first phase (the far halves and locators)
   // got through for ten edges, nothing else did.
@@ -171,7 +171,7 @@ edge("e2", "py-b", "py-c", "KNOWS", 1700000002)
 print("ok")
 )PY";
 
-TEST_F(DynamoDbGraphTest, ReadsTheReferenceLayoutWithoutDuplicatingEdges) {
+TEST_F(DynamoDBGraphTest, ReadsTheReferenceLayoutWithoutDuplicatingEdges) {
   auto written = testing::RunPython("TABLE = '" + table() + "'\n" + kReferenceWriter);
   ASSERT_EQ(written.exit_code, 0) << written.err;
 
@@ -187,7 +187,7 @@ TEST_F(DynamoDbGraphTest, ReadsTheReferenceLayoutWithoutDuplicatingEdges) {
   EXPECT_EQ((*by_type)[1].source.content, "python node a");
   EXPECT_EQ(json::parse((*by_type)[1].edge.properties_json), json({{"w", 1}}));
 
-  auto related = store().GetRelatedMemories("py-b", {{}, Direction::kBoth, 10});
+  auto related = store().GetRelatedMemories("py-b", {{}, store::Direction::kBoth, 10});
   ASSERT_EQ(related->size(), 2u);
   auto exported = store().ExportAll();
   EXPECT_EQ(exported->nodes.size(), 3u);
@@ -203,7 +203,7 @@ TEST_F(DynamoDbGraphTest, ReadsTheReferenceLayoutWithoutDuplicatingEdges) {
   EXPECT_FALSE(rel->item.has_value());
 }
 
-TEST_F(DynamoDbGraphTest, ReferenceReadsWhatWeWrite) {
+TEST_F(DynamoDBGraphTest, ReferenceReadsWhatWeWrite) {
   ASSERT_TRUE(store().CreateMemoryNode("likes tea", R"({"k":"v"})", "cpp-a").ok());
   ASSERT_TRUE(store().CreateMemoryNode("drinks green tea", "{}", "cpp-b").ok());
   auto edge = store().CreateRelationship("cpp-a", "cpp-b", "RELATED", R"({"weight":0.9})");
@@ -234,7 +234,7 @@ print("ok")
   EXPECT_EQ(read.out, "ok\n");
 }
 
-TEST(DynamoDbGraphNoGsiTest, ByTypeFallsBackToAScan) {
+TEST(DynamoDBGraphNoGsiTest, ByTypeFallsBackToAScan) {
   testing::GraphFixture fixture("dynamodb", /*enable_gsi=*/false);
   auto& store = *fixture.store;
   ASSERT_TRUE(store.CreateMemoryNode("a", "{}", "a").ok());

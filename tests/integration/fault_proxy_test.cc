@@ -7,7 +7,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "mem0/conversation_store.h"
+#include "mem0/store/conversation_store.h"
 #include "mem0/dynamodb/client.h"
 #include "support/loopback_server.h"
 #include "support/test_env.h"
@@ -107,7 +107,7 @@ TEST(FaultProxyTest, EveryWriteLandsExactlyOnce) {
   const std::string table = testing::UniqueName("faults");
   testing::CreateTestTable(*direct, table);
 
-  FaultProxy proxy(testing::DynamoDbLocalEndpoint());
+  FaultProxy proxy(testing::DynamoDBLocalEndpoint());
   ClientConfig config;
   config.endpoint_url = proxy.url();
   config.retry.base_delay = std::chrono::milliseconds(1);
@@ -185,15 +185,15 @@ TEST(FaultProxyTest, ConversationWritesLandExactlyOnce) {
   auto direct = testing::MakeLocalClient();
   const std::string table = testing::UniqueName("faults-conv");
   testing::CreateTestTable(*direct, table, "user_id", "conversation_id");
-  FaultProxy proxy(testing::DynamoDbLocalEndpoint());
+  FaultProxy proxy(testing::DynamoDBLocalEndpoint());
   ClientConfig config;
   config.endpoint_url = proxy.url();
   config.retry.base_delay = std::chrono::milliseconds(1);
   config.retry.max_delay = std::chrono::milliseconds(5);
-  DynamoDBConversationConfig store_config;
+  store::DynamoDBConversationConfig store_config;
   store_config.table_name = table;
   store_config.client = std::shared_ptr<Client>(testing::MakeLocalClient(config).release());
-  auto store = MakeDynamoDbConversationStore(store_config);
+  auto store = store::MakeDynamoDBConversationStore(store_config);
   ASSERT_TRUE(store.ok());
 
   const std::string big =
@@ -216,9 +216,9 @@ TEST(FaultProxyTest, ConversationWritesLandExactlyOnce) {
   EXPECT_GT(proxy.injected()[Fault::kDropAfter], 0);
 
   // Read back through a clean connection.
-  DynamoDBConversationConfig clean_config = store_config;
+  store::DynamoDBConversationConfig clean_config = store_config;
   clean_config.client = std::shared_ptr<Client>(testing::MakeLocalClient().release());
-  auto clean = MakeDynamoDbConversationStore(clean_config);
+  auto clean = store::MakeDynamoDBConversationStore(clean_config);
   ASSERT_TRUE(clean.ok());
   for (int c : {0, 1}) {
     auto got = (*clean)->GetConversation("u", ids[c]);

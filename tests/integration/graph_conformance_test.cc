@@ -18,7 +18,7 @@ using nlohmann::json;
 class GraphConformanceTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override { fixture_ = std::make_unique<testing::GraphFixture>(GetParam()); }
-  GraphStore& store() { return *fixture_->store; }
+  store::GraphStore& store() { return *fixture_->store; }
   void Tick(int ms = 1000) { fixture_->clock->Advance(std::chrono::milliseconds(ms)); }
 
   std::string Node(const std::string& id, const std::string& content = "",
@@ -94,7 +94,7 @@ TEST_P(GraphConformanceTest, RelatedMemoriesByDirectionAndType) {
   const std::string ca = Relate("c", "a", "KNOWS");
   const std::string ad = Relate("a", "d", "KNOWS");
 
-  auto out = store().GetRelatedMemories("a", {{}, Direction::kOutgoing, 10});
+  auto out = store().GetRelatedMemories("a", {{}, store::Direction::kOutgoing, 10});
   ASSERT_TRUE(out.ok()) << out.error().ToString();
   std::set<std::string> ids;
   for (const auto& r : *out) {
@@ -103,7 +103,7 @@ TEST_P(GraphConformanceTest, RelatedMemoriesByDirectionAndType) {
   }
   EXPECT_EQ(ids, (std::set<std::string>{"b", "d"}));
 
-  auto in = store().GetRelatedMemories("a", {{}, Direction::kIncoming, 10});
+  auto in = store().GetRelatedMemories("a", {{}, store::Direction::kIncoming, 10});
   ASSERT_EQ(in->size(), 1u);
   EXPECT_EQ((*in)[0].node_id, "c");
   EXPECT_EQ((*in)[0].direction, "incoming");
@@ -112,14 +112,14 @@ TEST_P(GraphConformanceTest, RelatedMemoriesByDirectionAndType) {
   EXPECT_EQ((*in)[0].content, "memory c");
   EXPECT_EQ(json::parse((*in)[0].metadata_json), json({{"id", "c"}}));
 
-  auto likes = store().GetRelatedMemories("a", {{"LIKES"}, Direction::kBoth, 10});
+  auto likes = store().GetRelatedMemories("a", {{"LIKES"}, store::Direction::kBoth, 10});
   ASSERT_EQ(likes->size(), 1u);
   EXPECT_EQ((*likes)[0].edge_id, ab);
   EXPECT_EQ(json::parse((*likes)[0].edge_properties_json), json({{"weight", 0.5}}));
 
-  auto knows = store().GetRelatedMemories("a", {{"KNOWS"}, Direction::kBoth, 10});
+  auto knows = store().GetRelatedMemories("a", {{"KNOWS"}, store::Direction::kBoth, 10});
   EXPECT_EQ(knows->size(), 2u);
-  auto both = store().GetRelatedMemories("a", {{}, Direction::kBoth, 10});
+  auto both = store().GetRelatedMemories("a", {{}, store::Direction::kBoth, 10});
   EXPECT_EQ(both->size(), 3u);
   (void)ad;
 }
@@ -132,13 +132,13 @@ TEST_P(GraphConformanceTest, FiltersNeverCutResultsShort) {
     Node(id);
     Relate("hub", id, i % 8 == 7 ? "RARE" : "COMMON");
   }
-  auto rare = store().GetRelatedMemories("hub", {{"RARE"}, Direction::kOutgoing, 5});
+  auto rare = store().GetRelatedMemories("hub", {{"RARE"}, store::Direction::kOutgoing, 5});
   ASSERT_TRUE(rare.ok());
   EXPECT_EQ(rare->size(), 5u);
-  auto limited = store().GetRelatedMemories("hub", {{}, Direction::kBoth, 7});
+  auto limited = store().GetRelatedMemories("hub", {{}, store::Direction::kBoth, 7});
   EXPECT_EQ(limited->size(), 7u);
   // Both engines pick the same 7: in edge id order (incoming ones first).
-  auto all = store().GetRelatedMemories("hub", {{}, Direction::kBoth, 100});
+  auto all = store().GetRelatedMemories("hub", {{}, store::Direction::kBoth, 100});
   std::vector<std::string> ids;
   for (const auto& r : *all) ids.push_back(r.edge_id);
   EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
@@ -152,7 +152,7 @@ TEST_P(GraphConformanceTest, SelfLoopsAreReturnedOnceAndDuplicatesAllowed) {
   Node("a");
   Node("b");
   const std::string loop = Relate("a", "a", "REMINDS");
-  auto related = store().GetRelatedMemories("a", {{}, Direction::kBoth, 10});
+  auto related = store().GetRelatedMemories("a", {{}, store::Direction::kBoth, 10});
   ASSERT_EQ(related->size(), 1u);
   EXPECT_EQ((*related)[0].edge_id, loop);
   EXPECT_EQ((*related)[0].node_id, "a");
@@ -161,9 +161,9 @@ TEST_P(GraphConformanceTest, SelfLoopsAreReturnedOnceAndDuplicatesAllowed) {
   const std::string first = Relate("a", "b", "KNOWS");
   const std::string second = Relate("a", "b", "KNOWS");
   EXPECT_NE(first, second);
-  EXPECT_EQ(store().GetRelatedMemories("a", {{"KNOWS"}, Direction::kOutgoing, 10})->size(), 2u);
+  EXPECT_EQ(store().GetRelatedMemories("a", {{"KNOWS"}, store::Direction::kOutgoing, 10})->size(), 2u);
   ASSERT_TRUE(store().DeleteNode("a").ok());
-  EXPECT_TRUE(store().GetRelatedMemories("b", {{}, Direction::kBoth, 10})->empty());
+  EXPECT_TRUE(store().GetRelatedMemories("b", {{}, store::Direction::kBoth, 10})->empty());
 }
 
 TEST_P(GraphConformanceTest, ByRelationshipTypeNewestFirstOnceEachWithTimeRange) {
@@ -184,7 +184,7 @@ TEST_P(GraphConformanceTest, ByRelationshipTypeNewestFirstOnceEachWithTimeRange)
   EXPECT_EQ((*edges)[2].target.content, "memory b");
   EXPECT_EQ((*edges)[0].edge.relationship_type, "KNOWS");
 
-  TypeQuery window{10, 1700000001.5, 1700000002.5};
+  store::TypeQuery window{10, 1700000001.5, 1700000002.5};
   auto ranged = store().GetMemoriesByRelationshipType("KNOWS", window);
   ASSERT_EQ(ranged->size(), 1u);
   EXPECT_EQ((*ranged)[0].edge.edge_id, second);
@@ -221,13 +221,13 @@ TEST_P(GraphConformanceTest, TraverseReturnsSubgraphWithoutDuplicates) {
   Relate("c", "d", "NEXT");
   Relate("b", "a", "BACK");  // a cycle
   Relate("e", "a", "POINTS");
-  auto one = store().Traverse("a", {1, Direction::kOutgoing});
+  auto one = store().Traverse("a", {1, store::Direction::kOutgoing});
   ASSERT_TRUE(one.ok()) << one.error().ToString();
   std::set<std::string> nodes;
   for (const auto& n : one->nodes) nodes.insert(n.node_id);
   EXPECT_EQ(nodes, (std::set<std::string>{"a", "b"}));
 
-  auto two = store().Traverse("a", {2, Direction::kBoth});
+  auto two = store().Traverse("a", {2, store::Direction::kBoth});
   nodes.clear();
   for (const auto& n : two->nodes) nodes.insert(n.node_id);
   EXPECT_EQ(nodes, (std::set<std::string>{"a", "b", "c", "e"}));
@@ -236,7 +236,7 @@ TEST_P(GraphConformanceTest, TraverseReturnsSubgraphWithoutDuplicates) {
   EXPECT_EQ(two->nodes.size(), nodes.size());
   EXPECT_EQ(edges.size(), 4u);  // a-b, b-a, b-c, e-a
 
-  auto typed = store().Traverse("a", {3, Direction::kOutgoing, {"NEXT"}});
+  auto typed = store().Traverse("a", {3, store::Direction::kOutgoing, {"NEXT"}});
   EXPECT_EQ(typed->nodes.size(), 4u);
   EXPECT_EQ(typed->edges.size(), 3u);
 
@@ -253,10 +253,10 @@ TEST_P(GraphConformanceTest, ExportAsJsonAndDot) {
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->nodes.size(), 2u);
   ASSERT_EQ(all->edges.size(), 1u);
-  json exported = json::parse(SubgraphToJson(*all));
+  json exported = json::parse(store::SubgraphToJson(*all));
   EXPECT_EQ(exported["nodes"].size(), 2u);
   EXPECT_EQ(exported["edges"][0]["properties"]["since"], 2020);
-  const std::string dot = SubgraphToDot(*all);
+  const std::string dot = store::SubgraphToDot(*all);
   EXPECT_TRUE(dot.starts_with("digraph mem0 {"));
   EXPECT_NE(dot.find(R"("a" -> "b" [label="KNOWS"])"), std::string::npos) << dot;
   EXPECT_NE(dot.find(R"(label="likes \"tea\"")"), std::string::npos) << dot;
@@ -279,7 +279,7 @@ TEST_P(GraphConformanceTest, ScopesKeepMemoriesApart) {
   EXPECT_EQ((*page)[0].node_id, "alice-2");
   EXPECT_EQ(store().ListScope("user:bob", 10)->size(), 1u);
 
-  RelatedQuery scoped{{}, Direction::kBoth, 10, "user:alice"};
+  store::RelatedQuery scoped{{}, store::Direction::kBoth, 10, "user:alice"};
   auto related = store().GetRelatedMemories("alice-1", scoped);
   ASSERT_EQ(related->size(), 1u);
   EXPECT_EQ((*related)[0].node_id, "alice-2");
@@ -287,7 +287,7 @@ TEST_P(GraphConformanceTest, ScopesKeepMemoriesApart) {
 
   auto by_type = store().GetMemoriesByRelationshipType("RELATED", {10, {}, {}, "user:alice"});
   ASSERT_EQ(by_type->size(), 1u);
-  auto traversed = store().Traverse("alice-1", {3, Direction::kBoth, {}, "user:alice"});
+  auto traversed = store().Traverse("alice-1", {3, store::Direction::kBoth, {}, "user:alice"});
   EXPECT_EQ(traversed->nodes.size(), 2u);
   auto exported = store().ExportAll("user:bob");
   ASSERT_EQ(exported->nodes.size(), 1u);

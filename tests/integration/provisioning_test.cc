@@ -10,7 +10,7 @@
 //   table class          accepted and ignored (no TableClassSummary)
 //   tags                 accepted on CreateTable; cannot be read back
 //   point-in-time rec.   Update/DescribeContinuousBackups: UnknownOperationException
-#include "mem0/provisioning.h"
+#include "mem0/provision/provisioning.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -23,7 +23,7 @@
 #include <set>
 #include <sstream>
 
-#include "mem0/conversation_store.h"
+#include "mem0/store/conversation_store.h"
 #include "support/test_env.h"
 
 namespace mem0 {
@@ -65,8 +65,8 @@ class TempFile {
 };
 
 // The configuration the files in deploy/ are generated from.
-TablesConfig DeployConfig() {
-  TablesConfig config;
+provision::TablesConfig DeployConfig() {
+  provision::TablesConfig config;
   config.ttl_enabled = true;
   return config;
 }
@@ -138,7 +138,7 @@ Json Shape(Client& client, const std::string& table) {
   return described;
 }
 
-void ExpectSameTables(Client& client, const TablesConfig& expected, const TablesConfig& actual) {
+void ExpectSameTables(Client& client, const provision::TablesConfig& expected, const provision::TablesConfig& actual) {
   EXPECT_EQ(Shape(client, expected.conversation_table).dump(2),
             Shape(client, actual.conversation_table).dump(2));
   EXPECT_EQ(Shape(client, expected.graph_table).dump(2), Shape(client, actual.graph_table).dump(2));
@@ -153,15 +153,15 @@ void DropTables(Client& client, const std::vector<std::string>& tables) {
   }
 }
 
-bool HasDrift(const DriftReport& report, const std::string& table, const std::string& setting,
+bool HasDrift(const provision::DriftReport& report, const std::string& table, const std::string& setting,
               const std::string& expected, const std::string& actual, bool conflict) {
-  return std::any_of(report.drift.begin(), report.drift.end(), [&](const Drift& d) {
+  return std::any_of(report.drift.begin(), report.drift.end(), [&](const provision::Drift& d) {
     return d.table == table && d.setting == setting && d.expected == expected &&
            d.actual == actual && d.conflict == conflict;
   });
 }
 
-std::string DriftList(const DriftReport& report) {
+std::string DriftList(const provision::DriftReport& report) {
   std::string out;
   for (const auto& d : report.drift) out += d.ToString() + "\n";
   return out;
@@ -176,8 +176,8 @@ class ProvisioningTest : public ::testing::Test {
   void TearDown() override { DropTables(*client_, tables_); }
 
   // Unique table names, dropped at the end of the test.
-  TablesConfig NewConfig() {
-    TablesConfig config;
+  provision::TablesConfig NewConfig() {
+    provision::TablesConfig config;
     config.region = "us-east-1";
     config.conversation_table = testing::UniqueName("prov-conv");
     config.graph_table = testing::UniqueName("prov-graph");
@@ -190,13 +190,13 @@ class ProvisioningTest : public ::testing::Test {
   bool Exists(const std::string& table) { return client_->DescribeTable(table).ok(); }
 
   std::unique_ptr<Client> client_;
-  TablesConfig config_;
+  provision::TablesConfig config_;
   std::vector<std::string> tables_;
 };
 
 TEST_F(ProvisioningTest, CreatesOnDemandTablesWithGsiAndTtl) {
   config_.ttl_enabled = true;
-  auto report = CreateDynamoDbTables(*client_, config_);
+  auto report = provision::CreateDynamoDBTables(*client_, config_);
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   EXPECT_TRUE(report->conversation.created);
   EXPECT_TRUE(report->graph.created);
@@ -260,7 +260,7 @@ TEST_F(ProvisioningTest, CreatesProvisionedTablesWithTableAndIndexCapacities) {
   config_.write_capacity = 4;
   config_.gsi_read_capacity = 2;
   config_.gsi_write_capacity = 1;
-  auto report = CreateDynamoDbTables(*client_, config_);
+  auto report = provision::CreateDynamoDBTables(*client_, config_);
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   EXPECT_TRUE(report->remaining.ok()) << DriftList(report->remaining);
 
@@ -279,9 +279,9 @@ TEST_F(ProvisioningTest, CreatesProvisionedTablesWithTableAndIndexCapacities) {
   EXPECT_EQ(graph->global_secondary_indexes[0].throughput->write_capacity_units, 1);
 
   // Capacities are part of the check.
-  TablesConfig other = config_;
+  provision::TablesConfig other = config_;
   other.write_capacity = 9;
-  auto drift = CheckDynamoDbTables(*client_, other);
+  auto drift = provision::CheckDynamoDBTables(*client_, other);
   ASSERT_TRUE(drift.ok());
   EXPECT_TRUE(
       HasDrift(*drift, config_.graph_table, "throughput", "3 RCU, 9 WCU", "3 RCU, 4 WCU", false))
@@ -289,7 +289,7 @@ TEST_F(ProvisioningTest, CreatesProvisionedTablesWithTableAndIndexCapacities) {
   EXPECT_EQ(drift->drift.size(), 2u) << DriftList(*drift);  // both tables, not the index
   other = config_;
   other.billing_mode = "PAY_PER_REQUEST";
-  drift = CheckDynamoDbTables(*client_, other);
+  drift = provision::CheckDynamoDBTables(*client_, other);
   ASSERT_TRUE(drift.ok());
   EXPECT_TRUE(HasDrift(*drift, config_.conversation_table, "billing mode", "PAY_PER_REQUEST",
                        "PROVISIONED", false))
@@ -299,7 +299,7 @@ TEST_F(ProvisioningTest, CreatesProvisionedTablesWithTableAndIndexCapacities) {
 TEST_F(ProvisioningTest, EnablesTtlOnTheConfiguredAttributeNotAHardCodedOne) {
   config_.ttl_enabled = true;
   config_.ttl_attribute = "expires_at";
-  auto report = CreateDynamoDbTables(*client_, config_);
+  auto report = provision::CreateDynamoDBTables(*client_, config_);
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   auto ttl = client_->DescribeTimeToLive(config_.conversation_table);
   ASSERT_TRUE(ttl.ok());
@@ -309,12 +309,12 @@ TEST_F(ProvisioningTest, EnablesTtlOnTheConfiguredAttributeNotAHardCodedOne) {
 
 TEST_F(ProvisioningTest, CreatingTwiceIsIdempotent) {
   config_.ttl_enabled = true;
-  auto first = CreateDynamoDbTables(*client_, config_);
+  auto first = provision::CreateDynamoDBTables(*client_, config_);
   ASSERT_TRUE(first.ok()) << first.error().ToString();
   const Json conversation = Shape(*client_, config_.conversation_table);
   const Json graph = Shape(*client_, config_.graph_table);
 
-  auto second = CreateDynamoDbTables(*client_, config_);
+  auto second = provision::CreateDynamoDBTables(*client_, config_);
   ASSERT_TRUE(second.ok()) << second.error().ToString();
   EXPECT_FALSE(second->conversation.created);
   EXPECT_FALSE(second->graph.created);
@@ -327,27 +327,27 @@ TEST_F(ProvisioningTest, CreatingTwiceIsIdempotent) {
 
 TEST_F(ProvisioningTest, ReportsTtlTurnedOffAndCreateTurnsItBackOn) {
   config_.ttl_enabled = true;
-  ASSERT_TRUE(CreateDynamoDbTables(*client_, config_).ok());
+  ASSERT_TRUE(provision::CreateDynamoDBTables(*client_, config_).ok());
   ASSERT_TRUE(client_->UpdateTimeToLive(config_.conversation_table, "expiration_time", false).ok());
 
-  auto drift = CheckDynamoDbTables(*client_, config_);
+  auto drift = provision::CheckDynamoDBTables(*client_, config_);
   ASSERT_TRUE(drift.ok()) << drift.error().ToString();
   ASSERT_EQ(drift->drift.size(), 1u) << DriftList(*drift);
   EXPECT_TRUE(HasDrift(*drift, config_.conversation_table, "ttl", "enabled on expiration_time",
                        "disabled", false))
       << DriftList(*drift);
 
-  auto repaired = CreateDynamoDbTables(*client_, config_);
+  auto repaired = provision::CreateDynamoDBTables(*client_, config_);
   ASSERT_TRUE(repaired.ok()) << repaired.error().ToString();
   EXPECT_TRUE(repaired->conversation.ttl_enabled);
-  auto after = CheckDynamoDbTables(*client_, config_);
+  auto after = provision::CheckDynamoDBTables(*client_, config_);
   ASSERT_TRUE(after.ok());
   EXPECT_TRUE(after->ok()) << DriftList(*after);
 
   // And a table with TTL the configuration does not want is drift too.
-  TablesConfig without_ttl = config_;
+  provision::TablesConfig without_ttl = config_;
   without_ttl.ttl_enabled = false;
-  auto unwanted = CheckDynamoDbTables(*client_, without_ttl);
+  auto unwanted = provision::CheckDynamoDBTables(*client_, without_ttl);
   ASSERT_TRUE(unwanted.ok());
   EXPECT_TRUE(HasDrift(*unwanted, config_.conversation_table, "ttl", "disabled",
                        "enabled on expiration_time", false))
@@ -355,12 +355,12 @@ TEST_F(ProvisioningTest, ReportsTtlTurnedOffAndCreateTurnsItBackOn) {
 }
 
 TEST_F(ProvisioningTest, ReportsAMissingGsiAndCreateRefusesWithoutChangingAnything) {
-  TablesConfig no_gsi = config_;
+  provision::TablesConfig no_gsi = config_;
   no_gsi.gsi_enabled = false;
-  ASSERT_TRUE(client_->CreateTable(GraphTableRequest(no_gsi)).ok());
+  ASSERT_TRUE(client_->CreateTable(provision::GraphTableRequest(no_gsi)).ok());
   ASSERT_TRUE(client_->WaitUntilActive(config_.graph_table, std::chrono::seconds(30)).ok());
 
-  auto drift = CheckDynamoDbTables(*client_, config_);
+  auto drift = provision::CheckDynamoDBTables(*client_, config_);
   ASSERT_TRUE(drift.ok()) << drift.error().ToString();
   EXPECT_TRUE(HasDrift(*drift, config_.graph_table, "index RelationshipTypeIndex",
                        "relationship_type (S) HASH, created_at (N) RANGE, projection ALL",
@@ -368,7 +368,7 @@ TEST_F(ProvisioningTest, ReportsAMissingGsiAndCreateRefusesWithoutChangingAnythi
       << DriftList(*drift);
   EXPECT_TRUE(HasDrift(*drift, config_.conversation_table, "table", "exists", "missing", true));
 
-  auto created = CreateDynamoDbTables(*client_, config_);
+  auto created = provision::CreateDynamoDBTables(*client_, config_);
   ASSERT_FALSE(created.ok());
   EXPECT_EQ(created.error().code, ErrorCode::kAlreadyExists);
   EXPECT_NE(created.error().message.find(config_.graph_table +
@@ -381,17 +381,17 @@ TEST_F(ProvisioningTest, ReportsAMissingGsiAndCreateRefusesWithoutChangingAnythi
 }
 
 TEST_F(ProvisioningTest, ReportsWrongKeyTypesAsAConflict) {
-  dynamodb::CreateTableRequest wrong = ConversationTableRequest(config_);
+  dynamodb::CreateTableRequest wrong = provision::ConversationTableRequest(config_);
   wrong.hash_key.type = dynamodb::ScalarType::kN;
   ASSERT_TRUE(client_->CreateTable(wrong).ok());
 
-  auto drift = CheckDynamoDbTables(*client_, config_);
+  auto drift = provision::CheckDynamoDBTables(*client_, config_);
   ASSERT_TRUE(drift.ok());
   EXPECT_TRUE(
       HasDrift(*drift, config_.conversation_table, "hash key", "user_id (S)", "user_id (N)", true))
       << DriftList(*drift);
 
-  auto created = CreateDynamoDbTables(*client_, config_);
+  auto created = provision::CreateDynamoDBTables(*client_, config_);
   ASSERT_FALSE(created.ok());
   EXPECT_EQ(created.error().code, ErrorCode::kAlreadyExists);
   EXPECT_NE(created.error().message.find("hash key: expected user_id (S), found user_id (N)"),
@@ -401,10 +401,10 @@ TEST_F(ProvisioningTest, ReportsWrongKeyTypesAsAConflict) {
 }
 
 TEST_F(ProvisioningTest, TtlOnAnotherAttributeIsAConflict) {
-  ASSERT_TRUE(CreateDynamoDbTables(*client_, config_).ok());
+  ASSERT_TRUE(provision::CreateDynamoDBTables(*client_, config_).ok());
   ASSERT_TRUE(client_->UpdateTimeToLive(config_.conversation_table, "ttl", true).ok());
   config_.ttl_enabled = true;
-  auto created = CreateDynamoDbTables(*client_, config_);
+  auto created = provision::CreateDynamoDBTables(*client_, config_);
   ASSERT_FALSE(created.ok());
   EXPECT_NE(created.error().message.find("ttl: expected enabled on expiration_time, found "
                                          "enabled on ttl"),
@@ -413,19 +413,19 @@ TEST_F(ProvisioningTest, TtlOnAnotherAttributeIsAConflict) {
 }
 
 TEST_F(ProvisioningTest, MissingTablesAreDriftNotErrors) {
-  auto drift = CheckDynamoDbTables(*client_, config_);
+  auto drift = provision::CheckDynamoDBTables(*client_, config_);
   ASSERT_TRUE(drift.ok()) << drift.error().ToString();
   EXPECT_EQ(drift->drift.size(), 2u);
   EXPECT_TRUE(drift->has_conflict());
   EXPECT_TRUE(HasDrift(*drift, config_.graph_table, "table", "exists", "missing", true));
 }
 
-TEST_F(ProvisioningTest, DynamoDbLocalHonoursDeletionProtectionButIgnoresSseAndTableClass) {
+TEST_F(ProvisioningTest, DynamoDBLocalHonoursDeletionProtectionButIgnoresSseAndTableClass) {
   config_.deletion_protection = true;
   config_.sse_kms_key = "aws/dynamodb";
   config_.table_class = "STANDARD_INFREQUENT_ACCESS";
   config_.tags = {{"team", "memory"}};
-  auto report = CreateDynamoDbTables(*client_, config_);
+  auto report = provision::CreateDynamoDBTables(*client_, config_);
   ASSERT_TRUE(report.ok()) << report.error().ToString();
 
   auto described = client_->DescribeTable(config_.conversation_table);
@@ -435,7 +435,7 @@ TEST_F(ProvisioningTest, DynamoDbLocalHonoursDeletionProtectionButIgnoresSseAndT
   EXPECT_EQ(described->table_class, "");        // ignored
 
   // What Local ignored is reported, precisely, as what still differs.
-  const DriftReport& remaining = report->remaining;
+  const provision::DriftReport& remaining = report->remaining;
   for (const auto& table : {config_.conversation_table, config_.graph_table}) {
     EXPECT_TRUE(HasDrift(remaining, table, "encryption", "AWS managed key (aws/dynamodb)",
                          "AWS owned key", false))
@@ -449,7 +449,7 @@ TEST_F(ProvisioningTest, DynamoDbLocalHonoursDeletionProtectionButIgnoresSseAndT
       std::any_of(remaining.unverified.begin(), remaining.unverified.end(),
                   [](const std::string& s) { return s.find("tags") != std::string::npos; }));
 
-  auto deleted = DeleteDynamoDbTables(*client_, config_);
+  auto deleted = provision::DeleteDynamoDBTables(*client_, config_);
   ASSERT_FALSE(deleted.ok());
   EXPECT_EQ(deleted.error().code, ErrorCode::kInvalidArgument);
   EXPECT_NE(deleted.error().message.find("deletion protection is enabled"), std::string::npos);
@@ -457,19 +457,19 @@ TEST_F(ProvisioningTest, DynamoDbLocalHonoursDeletionProtectionButIgnoresSseAndT
   EXPECT_TRUE(Exists(config_.graph_table));
 }
 
-TEST_F(ProvisioningTest, DynamoDbLocalIgnoresACustomerKey) {
+TEST_F(ProvisioningTest, DynamoDBLocalIgnoresACustomerKey) {
   config_.sse_kms_key =
       "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-  auto report = CreateDynamoDbTables(*client_, config_);
+  auto report = provision::CreateDynamoDBTables(*client_, config_);
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   EXPECT_TRUE(HasDrift(report->remaining, config_.conversation_table, "encryption",
                        "KMS key " + config_.sse_kms_key, "AWS owned key", false))
       << DriftList(report->remaining);
 }
 
-TEST_F(ProvisioningTest, DynamoDbLocalHasNoPointInTimeRecovery) {
+TEST_F(ProvisioningTest, DynamoDBLocalHasNoPointInTimeRecovery) {
   config_.point_in_time_recovery = true;
-  auto report = CreateDynamoDbTables(*client_, config_);
+  auto report = provision::CreateDynamoDBTables(*client_, config_);
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.error().type, "UnknownOperationException");
   EXPECT_NE(report.error().message.find("enabling point-in-time recovery on " +
@@ -480,14 +480,14 @@ TEST_F(ProvisioningTest, DynamoDbLocalHasNoPointInTimeRecovery) {
 }
 
 TEST_F(ProvisioningTest, DeleteRemovesBothTablesAndToleratesMissingOnes) {
-  ASSERT_TRUE(CreateDynamoDbTables(*client_, config_).ok());
-  auto deleted = DeleteDynamoDbTables(*client_, config_);
+  ASSERT_TRUE(provision::CreateDynamoDBTables(*client_, config_).ok());
+  auto deleted = provision::DeleteDynamoDBTables(*client_, config_);
   ASSERT_TRUE(deleted.ok()) << deleted.error().ToString();
   EXPECT_EQ(deleted->deleted,
             (std::vector<std::string>{config_.conversation_table, config_.graph_table}));
   EXPECT_FALSE(Exists(config_.conversation_table));
   EXPECT_FALSE(Exists(config_.graph_table));
-  auto again = DeleteDynamoDbTables(*client_, config_);
+  auto again = provision::DeleteDynamoDBTables(*client_, config_);
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->deleted.empty());
   EXPECT_EQ(again->absent.size(), 2u);
@@ -495,33 +495,33 @@ TEST_F(ProvisioningTest, DeleteRemovesBothTablesAndToleratesMissingOnes) {
 
 TEST_F(ProvisioningTest, RejectsInvalidConfigurationsBeforeSendingAnything) {
   auto invalid = [&](auto change) {
-    TablesConfig config = config_;
+    provision::TablesConfig config = config_;
     change(config);
     return config;
   };
-  const std::vector<TablesConfig> cases = {
-      invalid([](TablesConfig& c) { c.conversation_table = "ab"; }),
-      invalid([](TablesConfig& c) { c.graph_table = "bad name"; }),
-      invalid([](TablesConfig& c) { c.graph_table = c.conversation_table; }),
-      invalid([](TablesConfig& c) { c.billing_mode = "ON_DEMAND"; }),
-      invalid([](TablesConfig& c) {
+  const std::vector<provision::TablesConfig> cases = {
+      invalid([](provision::TablesConfig& c) { c.conversation_table = "ab"; }),
+      invalid([](provision::TablesConfig& c) { c.graph_table = "bad name"; }),
+      invalid([](provision::TablesConfig& c) { c.graph_table = c.conversation_table; }),
+      invalid([](provision::TablesConfig& c) { c.billing_mode = "ON_DEMAND"; }),
+      invalid([](provision::TablesConfig& c) {
         c.billing_mode = "PROVISIONED";
         c.read_capacity = 0;
       }),
-      invalid([](TablesConfig& c) { c.ttl_attribute = "user_id"; }),
-      invalid([](TablesConfig& c) { c.table_class = "GLACIER"; }),
-      invalid([](TablesConfig& c) {
+      invalid([](provision::TablesConfig& c) { c.ttl_attribute = "user_id"; }),
+      invalid([](provision::TablesConfig& c) { c.table_class = "GLACIER"; }),
+      invalid([](provision::TablesConfig& c) {
         c.tags = {{"aws:owner", "x"}};
       }),
-      invalid([](TablesConfig& c) { c.gsi_name = "x"; }),
+      invalid([](provision::TablesConfig& c) { c.gsi_name = "x"; }),
   };
   client_->counters().Reset();
   for (const auto& config : cases) {
-    auto created = CreateDynamoDbTables(*client_, config);
+    auto created = provision::CreateDynamoDBTables(*client_, config);
     ASSERT_FALSE(created.ok());
     EXPECT_EQ(created.error().code, ErrorCode::kInvalidArgument) << created.error().ToString();
-    EXPECT_FALSE(CloudFormationTemplate(config).ok());
-    EXPECT_FALSE(DdbshSchema(config).ok());
+    EXPECT_FALSE(provision::CloudFormationTemplate(config).ok());
+    EXPECT_FALSE(provision::DdbshSchema(config).ok());
   }
   EXPECT_EQ(client_->counters().Total(), 0u);
 }
@@ -543,7 +543,7 @@ void RequirePyYaml() {
 }
 
 TEST(CloudFormationTest, DeployFileIsTheGeneratedTemplate) {
-  auto generated = CloudFormationTemplate(DeployConfig());
+  auto generated = provision::CloudFormationTemplate(DeployConfig());
   ASSERT_TRUE(generated.ok());
   EXPECT_EQ(ReadFile(SourcePath("deploy/cloudformation.yaml")), *generated) << kRegenerate;
 }
@@ -563,7 +563,7 @@ TEST(CloudFormationTest, EveryBranchUsesOnlyDocumentedTablePropertiesAndValues) 
             "RelationshipTypeIndex");
 
   // Every optional setting, and the template without the GSI.
-  TablesConfig everything = DeployConfig();
+  provision::TablesConfig everything = DeployConfig();
   everything.billing_mode = "PROVISIONED";
   everything.read_capacity = 3;
   everything.sse_kms_key = "arn:aws:kms:us-east-1:111122223333:key/abcd";
@@ -571,10 +571,10 @@ TEST(CloudFormationTest, EveryBranchUsesOnlyDocumentedTablePropertiesAndValues) 
   everything.deletion_protection = true;
   everything.table_class = "STANDARD_INFREQUENT_ACCESS";
   everything.tags = {{"team", "memory"}, {"env", "prod"}};
-  TablesConfig no_gsi = DeployConfig();
+  provision::TablesConfig no_gsi = DeployConfig();
   no_gsi.gsi_enabled = false;
   for (const auto& config : {everything, no_gsi}) {
-    TempFile file(*CloudFormationTemplate(config));
+    TempFile file(*provision::CloudFormationTemplate(config));
     auto checked = CfnCheck({"validate", file.path()});
     EXPECT_EQ(checked.exit_code, 0) << checked.err;
   }
@@ -603,12 +603,12 @@ TEST(CloudFormationTest, TheCheckerCatchesUndocumentedPropertiesAndOtherTypes) {
 class CloudFormationDeployTest : public ProvisioningTest {
  protected:
   // Deploys `template_text` to DynamoDB Local with `cfn_config`'s table names.
-  void Deploy(const std::string& template_text, const TablesConfig& cfn_config,
+  void Deploy(const std::string& template_text, const provision::TablesConfig& cfn_config,
               std::vector<std::string> params) {
     TempFile file(template_text);
     std::vector<std::string> args = {
         "deploy",         file.path(),
-        "--endpoint-url", testing::DynamoDbLocalEndpoint(),
+        "--endpoint-url", testing::DynamoDBLocalEndpoint(),
         "--param",        "ConversationTableName=" + cfn_config.conversation_table,
         "--param",        "GraphTableName=" + cfn_config.graph_table};
     for (auto& p : params) {
@@ -623,12 +623,12 @@ class CloudFormationDeployTest : public ProvisioningTest {
 TEST_F(CloudFormationDeployTest, TheTemplateDescribesTheTablesCreateMakes) {
   RequirePyYaml();
   config_.ttl_enabled = true;
-  ASSERT_TRUE(CreateDynamoDbTables(*client_, config_).ok());
-  TablesConfig from_template = NewConfig();
+  ASSERT_TRUE(provision::CreateDynamoDBTables(*client_, config_).ok());
+  provision::TablesConfig from_template = NewConfig();
   from_template.ttl_enabled = true;
   Deploy(ReadFile(SourcePath("deploy/cloudformation.yaml")), from_template, {});
   ExpectSameTables(*client_, config_, from_template);
-  auto drift = CheckDynamoDbTables(*client_, from_template);
+  auto drift = provision::CheckDynamoDBTables(*client_, from_template);
   ASSERT_TRUE(drift.ok());
   EXPECT_TRUE(drift->ok()) << DriftList(*drift);
 }
@@ -640,8 +640,8 @@ TEST_F(CloudFormationDeployTest, ProvisionedParametersDescribeTheProvisionedTabl
   config_.write_capacity = 4;
   config_.gsi_read_capacity = 2;
   config_.gsi_write_capacity = 1;
-  ASSERT_TRUE(CreateDynamoDbTables(*client_, config_).ok());
-  TablesConfig from_template = NewConfig();
+  ASSERT_TRUE(provision::CreateDynamoDBTables(*client_, config_).ok());
+  provision::TablesConfig from_template = NewConfig();
   Deploy(ReadFile(SourcePath("deploy/cloudformation.yaml")), from_template,
          {"TtlEnabled=false", "BillingMode=PROVISIONED", "ReadCapacityUnits=3",
           "WriteCapacityUnits=4", "GsiReadCapacityUnits=2", "GsiWriteCapacityUnits=1"});
@@ -651,15 +651,15 @@ TEST_F(CloudFormationDeployTest, ProvisionedParametersDescribeTheProvisionedTabl
 // --- dynamodb-shell --------------------------------------------------------------
 
 TEST(DdbshTest, DeployFileIsTheGeneratedSchema) {
-  auto generated = DdbshSchema(DeployConfig());
+  auto generated = provision::DdbshSchema(DeployConfig());
   ASSERT_TRUE(generated.ok());
   EXPECT_EQ(ReadFile(SourcePath("deploy/schema.sql")), *generated) << kRegenerate;
 }
 
 TEST(DdbshTest, SchemaFileParsesIntoTheCreateRequests) {
-  auto statements = ParseDdbsh(ReadFile(SourcePath("deploy/schema.sql")));
+  auto statements = provision::ParseDdbsh(ReadFile(SourcePath("deploy/schema.sql")));
   ASSERT_TRUE(statements.ok()) << statements.error().ToString();
-  using Kind = DdbshStatement::Kind;
+  using Kind = provision::DdbshStatement::Kind;
   std::vector<Kind> kinds;
   for (const auto& s : *statements) kinds.push_back(s.kind);
   EXPECT_EQ(kinds, (std::vector<Kind>{Kind::kDropTable, Kind::kCreateTable, Kind::kSetTtl,
@@ -667,7 +667,7 @@ TEST(DdbshTest, SchemaFileParsesIntoTheCreateRequests) {
   EXPECT_TRUE((*statements)[0].if_exists);
   EXPECT_EQ((*statements)[2].ttl_attribute, "expiration_time");
   const auto& graph = (*statements)[4].create;
-  const auto expected = GraphTableRequest(DeployConfig());
+  const auto expected = provision::GraphTableRequest(DeployConfig());
   EXPECT_EQ(graph.table_name, expected.table_name);
   EXPECT_EQ(graph.hash_key.name, "node_id");
   ASSERT_EQ(graph.global_secondary_indexes.size(), 1u);
@@ -677,7 +677,7 @@ TEST(DdbshTest, SchemaFileParsesIntoTheCreateRequests) {
 
 // Every option survives DdbshSchema -> ParseDdbsh unchanged.
 TEST(DdbshTest, EveryOptionRoundTripsThroughTheParser) {
-  TablesConfig config;
+  provision::TablesConfig config;
   config.conversation_table = "mem0.conversations";  // '.' needs quoting in ddbsh
   config.graph_table = "graph";                      // not a keyword, stays bare
   config.ttl_enabled = true;
@@ -692,17 +692,17 @@ TEST(DdbshTest, EveryOptionRoundTripsThroughTheParser) {
   config.deletion_protection = true;
   config.table_class = "STANDARD_INFREQUENT_ACCESS";
   config.tags = {{"team", "memory \"core\""}};
-  auto script = DdbshSchema(config);
+  auto script = provision::DdbshSchema(config);
   ASSERT_TRUE(script.ok());
   EXPECT_NE(script->find("\"mem0.conversations\""), std::string::npos);
   EXPECT_NE(script->find("SET TTL ( \"ttl\" )"), std::string::npos);
-  auto statements = ParseDdbsh(*script);
+  auto statements = provision::ParseDdbsh(*script);
   ASSERT_TRUE(statements.ok()) << statements.error().ToString() << "\n" << *script;
   ASSERT_EQ(statements->size(), 7u);  // drop, create, ttl, pitr, drop, create, pitr
   for (const auto& statement : *statements) {
-    if (statement.kind != DdbshStatement::Kind::kCreateTable) continue;
+    if (statement.kind != provision::DdbshStatement::Kind::kCreateTable) continue;
     const auto expected =
-        statement.table == "graph" ? GraphTableRequest(config) : ConversationTableRequest(config);
+        statement.table == "graph" ? provision::GraphTableRequest(config) : provision::ConversationTableRequest(config);
     const auto& got = statement.create;
     EXPECT_EQ(got.table_name, expected.table_name);
     EXPECT_EQ(got.billing_mode, expected.billing_mode);
@@ -720,11 +720,11 @@ TEST(DdbshTest, EveryOptionRoundTripsThroughTheParser) {
     }
   }
   EXPECT_EQ((*statements)[2].ttl_attribute, "ttl");
-  EXPECT_EQ((*statements)[3].kind, DdbshStatement::Kind::kSetPitr);
+  EXPECT_EQ((*statements)[3].kind, provision::DdbshStatement::Kind::kSetPitr);
 
   // The AWS managed key is written as its alias and read back as the default.
   config.sse_kms_key = "aws/dynamodb";
-  auto managed = ParseDdbsh(*DdbshSchema(config));
+  auto managed = provision::ParseDdbsh(*provision::DdbshSchema(config));
   ASSERT_TRUE(managed.ok());
   ASSERT_TRUE((*managed)[1].create.sse);
   EXPECT_EQ((*managed)[1].create.sse->kms_master_key_id, "");
@@ -752,7 +752,7 @@ TEST(DdbshTest, RejectsAnythingOutsideTheSubsetNamingTheLine) {
        "line 1: expected ';', found 'LIMIT'"},
   };
   for (const auto& [script, message] : cases) {
-    auto parsed = ParseDdbsh(script);
+    auto parsed = provision::ParseDdbsh(script);
     ASSERT_FALSE(parsed.ok()) << script;
     EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidArgument);
     EXPECT_NE(parsed.error().message.find(message), std::string::npos)
@@ -764,14 +764,14 @@ class DdbshApplyTest : public ProvisioningTest {};
 
 TEST_F(DdbshApplyTest, TheSchemaFileMakesTheSameTablesAsCreate) {
   config_.ttl_enabled = true;
-  ASSERT_TRUE(CreateDynamoDbTables(*client_, config_).ok());
-  TablesConfig from_script = NewConfig();
+  ASSERT_TRUE(provision::CreateDynamoDBTables(*client_, config_).ok());
+  provision::TablesConfig from_script = NewConfig();
   from_script.ttl_enabled = true;
   std::string script = ReadFile(SourcePath("deploy/schema.sql"));
   script = ReplaceWord(script, "Mem0Conversations", from_script.conversation_table);
   script = ReplaceWord(script, "Mem0Graph", from_script.graph_table);
   // Unique names contain '-', which ddbsh reads as part of a bare word.
-  auto applied = ApplyDdbsh(*client_, script, std::chrono::seconds(60));
+  auto applied = provision::ApplyDdbsh(*client_, script, std::chrono::seconds(60));
   ASSERT_TRUE(applied.ok()) << applied.error().ToString();
   std::vector<std::string> outcomes;
   for (const auto& o : *applied) outcomes.push_back(o.outcome);
@@ -781,7 +781,7 @@ TEST_F(DdbshApplyTest, TheSchemaFileMakesTheSameTablesAsCreate) {
   ExpectSameTables(*client_, config_, from_script);
 
   // Running it again drops and recreates: still the same tables.
-  auto again = ApplyDdbsh(*client_, script, std::chrono::seconds(60));
+  auto again = provision::ApplyDdbsh(*client_, script, std::chrono::seconds(60));
   ASSERT_TRUE(again.ok()) << again.error().ToString();
   EXPECT_EQ((*again)[0].outcome, "dropped");
   ExpectSameTables(*client_, config_, from_script);
@@ -794,23 +794,23 @@ TEST_F(DdbshApplyTest, ProvisionedSchemaMakesTheSameTablesAsCreate) {
   config_.gsi_read_capacity = 2;
   config_.gsi_write_capacity = 1;
   config_.deletion_protection = true;
-  ASSERT_TRUE(CreateDynamoDbTables(*client_, config_).ok());
-  TablesConfig from_script = config_;
-  TablesConfig names = NewConfig();
+  ASSERT_TRUE(provision::CreateDynamoDBTables(*client_, config_).ok());
+  provision::TablesConfig from_script = config_;
+  provision::TablesConfig names = NewConfig();
   from_script.conversation_table = names.conversation_table;
   from_script.graph_table = names.graph_table;
-  auto script = DdbshSchema(from_script);
+  auto script = provision::DdbshSchema(from_script);
   ASSERT_TRUE(script.ok());
-  auto applied = ApplyDdbsh(*client_, *script, std::chrono::seconds(60));
+  auto applied = provision::ApplyDdbsh(*client_, *script, std::chrono::seconds(60));
   ASSERT_TRUE(applied.ok()) << applied.error().ToString();
   ExpectSameTables(*client_, config_, from_script);
 }
 
 TEST_F(DdbshApplyTest, NothingRunsWhenAnyStatementIsBad) {
-  ASSERT_TRUE(CreateDynamoDbTables(*client_, config_).ok());
+  ASSERT_TRUE(provision::CreateDynamoDBTables(*client_, config_).ok());
   const std::string script = "DROP TABLE IF EXISTS " + config_.conversation_table +
                              ";\nDELETE FROM " + config_.graph_table + " WHERE a = 1;\n";
-  auto applied = ApplyDdbsh(*client_, script);
+  auto applied = provision::ApplyDdbsh(*client_, script);
   ASSERT_FALSE(applied.ok());
   EXPECT_NE(applied.error().message.find("line 2"), std::string::npos);
   EXPECT_TRUE(Exists(config_.conversation_table));
@@ -818,7 +818,7 @@ TEST_F(DdbshApplyTest, NothingRunsWhenAnyStatementIsBad) {
 
 TEST_F(DdbshApplyTest, ServiceErrorsNameTheStatement) {
   const std::string script = "DROP TABLE " + config_.conversation_table + ";\n";  // no IF EXISTS
-  auto applied = ApplyDdbsh(*client_, script);
+  auto applied = provision::ApplyDdbsh(*client_, script);
   ASSERT_FALSE(applied.ok());
   EXPECT_EQ(applied.error().code, ErrorCode::kNotFound);
   EXPECT_NE(applied.error().message.find("line 1: DROP TABLE " + config_.conversation_table),
@@ -846,17 +846,17 @@ std::set<std::string> Resources(const Json& policy) {
 }
 
 TEST(IamPolicyTest, DeployFileIsTheGeneratedPolicy) {
-  auto generated = IamPolicyJson(DeployConfig());
+  auto generated = provision::IamPolicyJson(DeployConfig());
   ASSERT_TRUE(generated.ok());
   EXPECT_EQ(ReadFile(SourcePath("deploy/iam-policy.json")), *generated) << kRegenerate;
 }
 
 TEST(IamPolicyTest, SecurityDocShowsTheGeneratedPolicies) {
   const std::string doc = ReadFile(SourcePath("docs/security.md"));
-  IamPolicyOptions tenant;
+  provision::IamPolicyOptions tenant;
   tenant.tenant_scoped = true;
-  for (const auto& options : {IamPolicyOptions{}, tenant}) {
-    auto policy = IamPolicyJson(TablesConfig{}, options);
+  for (const auto& options : {provision::IamPolicyOptions{}, tenant}) {
+    auto policy = provision::IamPolicyJson(provision::TablesConfig{}, options);
     ASSERT_TRUE(policy.ok());
     EXPECT_NE(doc.find("```json\n" + *policy + "```"), std::string::npos)
         << "docs/security.md is missing the current policy:\n"
@@ -865,7 +865,7 @@ TEST(IamPolicyTest, SecurityDocShowsTheGeneratedPolicies) {
 }
 
 TEST(IamPolicyTest, ActionsAreExactlyThoseDerivedFromTheClientsOperations) {
-  auto text = IamPolicyJson(TablesConfig{});
+  auto text = provision::IamPolicyJson(provision::TablesConfig{});
   ASSERT_TRUE(text.ok());
   const Json policy = Json::parse(*text);  // valid JSON
   EXPECT_EQ(policy["Version"], "2012-10-17");
@@ -874,37 +874,37 @@ TEST(IamPolicyTest, ActionsAreExactlyThoseDerivedFromTheClientsOperations) {
   std::set<std::string> derived;
   for (size_t i = 0; i + 1 < dynamodb::kOperationCount; ++i) {
     const auto op = static_cast<Operation>(i);
-    for (const auto& action : IamActionsFor(op)) derived.insert(action);
+    for (const auto& action : provision::IamActionsFor(op)) derived.insert(action);
     const std::string name = dynamodb::OperationName(op);
     if (op == Operation::kTransactWriteItems || op == Operation::kTransactGetItems ||
         op == Operation::kListTables) {
       continue;
     }
-    EXPECT_EQ(IamActionsFor(op), std::vector<std::string>{"dynamodb:" + name}) << name;
+    EXPECT_EQ(provision::IamActionsFor(op), std::vector<std::string>{"dynamodb:" + name}) << name;
   }
-  EXPECT_TRUE(IamActionsFor(Operation::kOther).empty());
+  EXPECT_TRUE(provision::IamActionsFor(Operation::kOther).empty());
   // Transactions are authorized per item (there is no dynamodb:TransactWriteItems action).
-  EXPECT_EQ(IamActionsFor(Operation::kTransactWriteItems),
+  EXPECT_EQ(provision::IamActionsFor(Operation::kTransactWriteItems),
             (std::vector<std::string>{"dynamodb:PutItem", "dynamodb:UpdateItem",
                                       "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"}));
-  EXPECT_EQ(IamActionsFor(Operation::kTransactGetItems),
+  EXPECT_EQ(provision::IamActionsFor(Operation::kTransactGetItems),
             std::vector<std::string>{"dynamodb:GetItem"});
   // ListTables needs Resource "*" and no mem0 code path calls it.
-  EXPECT_TRUE(IamActionsFor(Operation::kListTables).empty());
+  EXPECT_TRUE(provision::IamActionsFor(Operation::kListTables).empty());
 
   EXPECT_EQ(Actions(policy), derived);
-  const auto required = RequiredIamActions();
+  const auto required = provision::RequiredIamActions();
   EXPECT_EQ(std::set<std::string>(required.begin(), required.end()), derived);
   EXPECT_EQ(derived.size(), 16u);
   for (const auto& action : derived) EXPECT_EQ(action.find('*'), std::string::npos) << action;
 }
 
 TEST(IamPolicyTest, ResourcesAreExactlyTheTwoTablesAndTheIndex) {
-  TablesConfig config;
+  provision::TablesConfig config;
   config.region = "eu-west-1";
-  IamPolicyOptions options;
+  provision::IamPolicyOptions options;
   options.account_id = "123456789012";
-  const Json policy = Json::parse(*IamPolicyJson(config, options));
+  const Json policy = Json::parse(*provision::IamPolicyJson(config, options));
   const std::string prefix = "arn:aws:dynamodb:eu-west-1:123456789012:table/";
   EXPECT_EQ(Resources(policy),
             (std::set<std::string>{prefix + "Mem0Conversations", prefix + "Mem0Graph",
@@ -915,20 +915,20 @@ TEST(IamPolicyTest, ResourcesAreExactlyTheTwoTablesAndTheIndex) {
   EXPECT_EQ(index_statement["Action"], Json::array({"dynamodb:Query", "dynamodb:Scan"}));
 
   config.gsi_enabled = false;
-  const Json without_gsi = Json::parse(*IamPolicyJson(config, options));
+  const Json without_gsi = Json::parse(*provision::IamPolicyJson(config, options));
   EXPECT_EQ(Resources(without_gsi),
             (std::set<std::string>{prefix + "Mem0Conversations", prefix + "Mem0Graph"}));
 
   config.region = "cn-north-1";
-  const Json china = Json::parse(*IamPolicyJson(config, options));
+  const Json china = Json::parse(*provision::IamPolicyJson(config, options));
   EXPECT_EQ(Resources(china).begin()->rfind("arn:aws-cn:dynamodb:cn-north-1:", 0), 0u);
 }
 
 TEST(IamPolicyTest, TenantScopedLimitsCallersToTheirOwnConversationItems) {
-  IamPolicyOptions options;
+  provision::IamPolicyOptions options;
   options.tenant_scoped = true;
   options.tenant_variable = "${aws:userid}";
-  const Json policy = Json::parse(*IamPolicyJson(TablesConfig{}, options));
+  const Json policy = Json::parse(*provision::IamPolicyJson(provision::TablesConfig{}, options));
   ASSERT_EQ(policy["Statement"].size(), 1u);
   const Json& statement = policy["Statement"][0];
   EXPECT_EQ(statement["Effect"], "Allow");
@@ -950,11 +950,11 @@ TEST(IamPolicyTest, TenantScopedLimitsCallersToTheirOwnConversationItems) {
 // The tenant-scoped policy must allow every partition the conversation store
 // writes for one user, and nothing the store writes for another.
 TEST_F(ProvisioningTest, TenantPolicyCoversEveryPartitionTheStoreWritesForAUser) {
-  ASSERT_TRUE(CreateDynamoDbTables(*client_, config_).ok());
-  DynamoDBConversationConfig store_config;
+  ASSERT_TRUE(provision::CreateDynamoDBTables(*client_, config_).ok());
+  store::DynamoDBConversationConfig store_config;
   store_config.table_name = config_.conversation_table;
   store_config.client = std::shared_ptr<Client>(testing::MakeLocalClient());
-  auto store = MakeDynamoDbConversationStore(store_config);
+  auto store = store::MakeDynamoDBConversationStore(store_config);
   ASSERT_TRUE(store.ok()) << store.error().ToString();
   // Over the store's inline limit (350 KB), so it spills into overflow parts.
   const Json big = Json::array({{{"role", "user"}, {"content", std::string(400 * 1024, 'x')}}});
@@ -966,10 +966,10 @@ TEST_F(ProvisioningTest, TenantPolicyCoversEveryPartitionTheStoreWritesForAUser)
                   .ok());
   ASSERT_TRUE((*store)->StoreConversation("bob", R"([{"role":"user","content":"yo"}])").ok());
 
-  IamPolicyOptions options;
+  provision::IamPolicyOptions options;
   options.tenant_scoped = true;
   options.tenant_variable = "${aws:userid}";
-  const Json policy = Json::parse(*IamPolicyJson(config_, options));
+  const Json policy = Json::parse(*provision::IamPolicyJson(config_, options));
   auto allowed_for = [&](const std::string& user) {
     std::set<std::string> allowed;
     for (const auto& value :
@@ -1003,7 +1003,7 @@ class TablesCliTest : public ProvisioningTest {
   // `mem0 --endpoint-url ... --conversation-table ... --graph-table ... tables ARGS`
   testing::CommandResult Tables(const std::vector<std::string>& args, const std::string& input = "",
                                 const std::vector<std::string>& globals = {}) {
-    std::vector<std::string> argv = {"--endpoint-url",       testing::DynamoDbLocalEndpoint(),
+    std::vector<std::string> argv = {"--endpoint-url",       testing::DynamoDBLocalEndpoint(),
                                      "--conversation-table", config_.conversation_table,
                                      "--graph-table",        config_.graph_table};
     argv.insert(argv.end(), globals.begin(), globals.end());
@@ -1104,18 +1104,18 @@ TEST_F(TablesCliTest, CreateFailsWhenTheEndpointIgnoredASetting) {
 }
 
 TEST_F(TablesCliTest, GeneratorsPrintExactlyTheLibraryOutput) {
-  TablesConfig config = DeployConfig();
+  provision::TablesConfig config = DeployConfig();
   config.conversation_table = config_.conversation_table;
   config.graph_table = config_.graph_table;
   auto cloudformation = Tables({"cloudformation", "--ttl"});
   ASSERT_EQ(cloudformation.exit_code, 0) << cloudformation.err;
-  EXPECT_EQ(cloudformation.out, *CloudFormationTemplate(config));
+  EXPECT_EQ(cloudformation.out, *provision::CloudFormationTemplate(config));
   auto ddbsh = Tables({"ddbsh", "--ttl"});
   ASSERT_EQ(ddbsh.exit_code, 0) << ddbsh.err;
-  EXPECT_EQ(ddbsh.out, *DdbshSchema(config));
+  EXPECT_EQ(ddbsh.out, *provision::DdbshSchema(config));
   auto policy = Tables({"iam-policy"});
   ASSERT_EQ(policy.exit_code, 0) << policy.err;
-  EXPECT_EQ(policy.out, *IamPolicyJson(config));
+  EXPECT_EQ(policy.out, *provision::IamPolicyJson(config));
   auto tenant = Tables({"iam-policy", "--tenant-scoped", "--account-id", "123456789012"});
   ASSERT_EQ(tenant.exit_code, 0);
   EXPECT_NE(tenant.out.find("dynamodb:LeadingKeys"), std::string::npos);

@@ -18,7 +18,7 @@
 #include <set>
 #include <sstream>
 
-#include "mem0/conversation_store.h"
+#include "mem0/store/conversation_store.h"
 
 namespace mem0 {
 namespace {
@@ -44,10 +44,10 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-std::unique_ptr<ConversationStore> OpenOrDie(const std::string& path) {
-  SqliteConfig config;
+std::unique_ptr<store::ConversationStore> OpenOrDie(const std::string& path) {
+  store::SqliteConfig config;
   config.path = path;
-  auto store = MakeSqliteConversationStore(config);
+  auto store = store::MakeSqliteConversationStore(config);
   if (!store.ok()) throw std::runtime_error(store.error().ToString());
   return std::move(store).value();
 }
@@ -132,7 +132,7 @@ TEST(SqliteMultiprocessTest, FourProcessesWriteOneFileWithoutLockErrorsOrLostWri
       const Json message = Json::array({{{"role", "user"}, {"content", content}}});
       LogIfError(store->AppendMessages("shared", conversation_id, message.dump()), "append",
                  errors);
-      HistoryRecord record;
+      store::HistoryRecord record;
       record.memory_id = round % 2 ? "memory-shared" : "memory-" + tag;
       record.event = "ADD";
       record.created_at = "2024-01-01T00:00:00";  // equal: order comes from seq alone
@@ -189,16 +189,16 @@ TEST(SqliteMultiprocessTest, FourProcessesWriteOneFileWithoutLockErrorsOrLostWri
   auto recent = store->GetLastMessages("scope-shared", 100);
   ASSERT_TRUE(recent.ok()) << recent.error().ToString();
   EXPECT_EQ(Json::parse(*recent).size(),
-            static_cast<size_t>(ConversationStore::kRecentMessagesKept));
+            static_cast<size_t>(store::ConversationStore::kRecentMessagesKept));
 }
 
 TEST(SqliteMultiprocessTest, FourProcessesCreatingOneNewFileMigrateItOnce) {
   TempDir dir;
   const std::string path = dir.File("fresh/new.db");  // neither folder nor file exists
   const auto logs = RunInChildren(dir, [&](int process, std::ostream& errors) {
-    SqliteConfig config;
+    store::SqliteConfig config;
     config.path = path;
-    auto store = MakeSqliteConversationStore(config);
+    auto store = store::MakeSqliteConversationStore(config);
     if (!store.ok()) {
       errors << "open: " << store.error().ToString() << "\n";
       return;
@@ -276,7 +276,7 @@ TEST(SqliteConversationStoreTest, AddHistorySustainsThousandsOfWritesPerSecond) 
   constexpr int kWrites = 10000;
   const auto started = std::chrono::steady_clock::now();
   for (int i = 0; i < kWrites; ++i) {
-    HistoryRecord record;
+    store::HistoryRecord record;
     record.memory_id = "memory-" + std::to_string(i % 100);
     record.event = "ADD";
     record.created_at = "2024-01-01T00:00:00";
@@ -304,7 +304,7 @@ TEST(SqliteConversationStoreTest, DefaultPathIsDotMem0UnderHome) {
   const std::string saved = old_home ? old_home : "";
   const std::string home = dir.File("home");
   setenv("HOME", home.c_str(), 1);
-  auto store = MakeSqliteConversationStore(SqliteConfig{});
+  auto store = store::MakeSqliteConversationStore(store::SqliteConfig{});
   if (old_home) {
     setenv("HOME", saved.c_str(), 1);
   } else {
@@ -335,9 +335,9 @@ TEST(SqliteConversationStoreTest, FailuresAreStorageErrorsWithSqliteMessage) {
   TempDir dir;
   const std::string garbage = dir.File("garbage.db");
   std::ofstream(garbage) << std::string(8192, 'x');
-  SqliteConfig config;
+  store::SqliteConfig config;
   config.path = garbage;
-  auto store = MakeSqliteConversationStore(config);
+  auto store = store::MakeSqliteConversationStore(config);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.error().code, ErrorCode::kStorageError);
   EXPECT_NE(store.error().message.find("file is not a database"), std::string::npos)
@@ -352,7 +352,7 @@ TEST(SqliteConversationStoreTest, FailuresAreStorageErrorsWithSqliteMessage) {
             SQLITE_OK);
   sqlite3_close(db);
   config.path = newer;
-  store = MakeSqliteConversationStore(config);
+  store = store::MakeSqliteConversationStore(config);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.error().code, ErrorCode::kStorageError);
   EXPECT_NE(store.error().message.find("newer"), std::string::npos) << store.error().ToString();
@@ -361,7 +361,7 @@ TEST(SqliteConversationStoreTest, FailuresAreStorageErrorsWithSqliteMessage) {
 TEST(SqliteConversationStoreTest, DuplicateHistoryIdIsAlreadyExists) {
   TempDir dir;
   auto store = OpenOrDie(dir.File("dup.db"));
-  HistoryRecord record;
+  store::HistoryRecord record;
   record.id = "same";
   record.memory_id = "m";
   record.event = "ADD";

@@ -28,20 +28,20 @@ GraphFixture::GraphFixture(const std::string& engine, bool enable_gsi) {
     client = std::shared_ptr<dynamodb::Client>(MakeLocalClient().release());
     table = UniqueName("graph");
     CreateGraphTable(*client, table, enable_gsi);
-    DynamoDBGraphConfig config;
+    store::DynamoDBGraphConfig config;
     config.table_name = table;
     config.client = client;
     config.clock = clock;
     config.enable_gsi = enable_gsi;
-    auto opened = MakeDynamoDbGraphStore(config);
+    auto opened = store::MakeDynamoDBGraphStore(config);
     if (!opened.ok()) throw std::runtime_error(opened.error().ToString());
     store = std::move(opened).value();
   } else {
     db_path = "/tmp/" + UniqueName("graph") + ".db";
-    SqliteGraphConfig config;
+    store::SqliteGraphConfig config;
     config.path = db_path;
     config.clock = clock;
-    auto opened = MakeSqliteGraphStore(config);
+    auto opened = store::MakeSqliteGraphStore(config);
     if (!opened.ok()) throw std::runtime_error(opened.error().ToString());
     store = std::move(opened).value();
   }

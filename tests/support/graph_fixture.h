@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "mem0/graph_store.h"
+#include "mem0/store/graph_store.h"
 #include "support/test_env.h"
 
 namespace mem0::testing {
@@ -16,7 +16,7 @@ struct GraphFixture {
   std::string table;                         // DynamoDB engine only
   std::string db_path;                       // SQLite engine only
   std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
-  std::unique_ptr<GraphStore> store;
+  std::unique_ptr<store::GraphStore> store;
 
   // engine: "sqlite" or "dynamodb"
   explicit GraphFixture(const std::string& engine, bool enable_gsi = true);

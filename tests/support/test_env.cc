@@ -40,7 +40,7 @@ std::string ReadFd(int fd) {
 
 }  // namespace
 
-std::string DynamoDbLocalEndpoint() {
+std::string DynamoDBLocalEndpoint() {
   static std::once_flag once;
   static std::string endpoint;
   std::call_once(once, [] {
@@ -63,7 +63,7 @@ std::string DynamoDbLocalEndpoint() {
 }
 
 std::unique_ptr<dynamodb::Client> MakeLocalClient(dynamodb::ClientConfig config) {
-  if (config.endpoint_url.empty()) config.endpoint_url = DynamoDbLocalEndpoint();
+  if (config.endpoint_url.empty()) config.endpoint_url = DynamoDBLocalEndpoint();
   if (config.region.empty()) config.region = "us-east-1";
   if (config.access_key_id.empty() && !config.credentials) {
     config.access_key_id = "AKIDLOCAL";
@@ -157,7 +157,7 @@ CommandResult RunPython(const std::string& script, const std::string& input) {
   }
   close(fd);
   auto result = RunCommand({PythonWithBoto3(), path}, input,
-                           {"AWS_ENDPOINT_URL_DYNAMODB=" + DynamoDbLocalEndpoint(),
+                           {"AWS_ENDPOINT_URL_DYNAMODB=" + DynamoDBLocalEndpoint(),
                             "AWS_ACCESS_KEY_ID=AKIDLOCAL", "AWS_SECRET_ACCESS_KEY=local-secret",
                             "AWS_DEFAULT_REGION=us-east-1", "AWS_REGION=us-east-1"});
   unlink(path);

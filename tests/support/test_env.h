@@ -11,14 +11,14 @@
 #include <vector>
 
 #include "mem0/dynamodb/client.h"
-#include "mem0/env.h"
+#include "mem0/core/env.h"
 
 namespace mem0::testing {
 
 // http://127.0.0.1:PORT of DynamoDB Local: MEM0_TEST_DYNAMODB_ENDPOINT when
 // set (the test script starts one for all test processes), otherwise one
 // started for this process by scripts/dynamodb-local.sh and stopped at exit.
-std::string DynamoDbLocalEndpoint();
+std::string DynamoDBLocalEndpoint();
 
 // A client for DynamoDB Local with dummy credentials.
 std::unique_ptr<dynamodb::Client> MakeLocalClient(dynamodb::ClientConfig config = {});

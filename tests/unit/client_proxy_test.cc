@@ -20,7 +20,7 @@ std::unique_ptr<Client> ClientWithEnvironment(std::map<std::string, std::string>
   config.access_key_id = "AKIDEXAMPLE";
   config.secret_access_key = "secret";
   config.retry.max_attempts = 1;
-  config.environment = [vars](std::string_view name) -> std::optional<std::string> {
+  config.env.environment = [vars](std::string_view name) -> std::optional<std::string> {
     auto it = vars.find(std::string(name));
     if (it == vars.end()) return std::nullopt;
     return it->second;

@@ -16,10 +16,10 @@ namespace {
 using std::chrono::milliseconds;
 
 // Replies from a script; records what was sent.
-class ScriptedTransport : public HttpTransport {
+class ScriptedTransport : public aws::HttpTransport {
  public:
   void Reply(int status, std::string body) {
-    HttpResponse r;
+    aws::HttpResponse r;
     r.status = status;
     r.body = std::move(body);
     r.headers.emplace_back("x-amzn-requestid", "REQ-" + std::to_string(script_.size()));
@@ -29,7 +29,7 @@ class ScriptedTransport : public HttpTransport {
     script_.push_back(std::move(r));
   }
   void ReplyWithBadCrc(std::string body) {
-    HttpResponse r;
+    aws::HttpResponse r;
     r.status = 200;
     r.body = std::move(body);
     r.headers.emplace_back("x-amz-crc32", "12345");
@@ -37,7 +37,7 @@ class ScriptedTransport : public HttpTransport {
   }
   void Drop() { script_.push_back(std::nullopt); }
 
-  Result<HttpResponse> Send(const HttpRequest& request) override {
+  Result<aws::HttpResponse> Send(const aws::HttpRequest& request) override {
     std::lock_guard<std::mutex> lock(mu_);
     requests_.push_back(request);
     if (script_.empty()) return MakeError(ErrorCode::kInternal, "script exhausted");
@@ -51,12 +51,12 @@ class ScriptedTransport : public HttpTransport {
     return *next;
   }
   size_t sent() const { return requests_.size(); }
-  const std::vector<HttpRequest>& requests() const { return requests_; }
+  const std::vector<aws::HttpRequest>& requests() const { return requests_; }
 
  private:
   std::mutex mu_;
-  std::deque<std::optional<HttpResponse>> script_;
-  std::vector<HttpRequest> requests_;
+  std::deque<std::optional<aws::HttpResponse>> script_;
+  std::vector<aws::HttpRequest> requests_;
 };
 
 struct Fixture {
@@ -73,8 +73,8 @@ struct Fixture {
     config.access_key_id = "AKIDEXAMPLE";
     config.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
     config.transport = transport;
-    config.clock = clock;
-    config.sleeper = sleeper;
+    config.env.clock = clock;
+    config.env.sleeper = sleeper;
     config.retry.max_attempts = max_attempts;
     config.retry.jitter = [] { return 0.5; };
     auto created = Client::Create(config);
@@ -152,8 +152,9 @@ TEST(ClientRetry, ValidationAndConditionalFailuresAreNotRetried) {
   ASSERT_FALSE(put_result.ok());
   EXPECT_EQ(put_result.error().code, ErrorCode::kConditionFailed);
   EXPECT_EQ(put_result.error().message, "The conditional request failed");
-  ASSERT_TRUE(put_result.error().old_item.has_value());
-  EXPECT_EQ(put_result.error().old_item->at("v"), AttributeValue::N("3"));
+  ASSERT_NE(ServiceDetail(put_result.error()), nullptr);
+  ASSERT_TRUE(ServiceDetail(put_result.error())->old_item.has_value());
+  EXPECT_EQ(ServiceDetail(put_result.error())->old_item->at("v"), AttributeValue::N("3"));
   EXPECT_EQ(f.transport->sent(), 2u);
   EXPECT_TRUE(f.sleeper->delays().empty());
 }
@@ -192,7 +193,8 @@ TEST(ClientRetry, TransactionCancellationReasonsAreParsed) {
                            "attribute_not_exists(pk)"});
   auto result = f.client->TransactWriteItems(request);
   ASSERT_FALSE(result.ok());
-  const auto& reasons = result.error().cancellation_reasons;
+  ASSERT_NE(ServiceDetail(result.error()), nullptr);
+  const auto& reasons = ServiceDetail(result.error())->cancellation_reasons;
   ASSERT_EQ(reasons.size(), 2u);
   EXPECT_EQ(reasons[0].code, "None");
   EXPECT_EQ(reasons[1].code, "ConditionalCheckFailed");
@@ -214,7 +216,7 @@ TEST(ClientRetry, TransactionsCancelledByContentionAreRetried) {
   ASSERT_TRUE(result.ok()) << result.error().ToString();
   EXPECT_EQ(f.transport->sent(), 2u);
   // The same token both times: the retry cannot apply twice.
-  auto token = [](const HttpRequest& r) {
+  auto token = [](const aws::HttpRequest& r) {
     auto at = r.body.find("ClientRequestToken");
     return r.body.substr(at, 60);
   };

@@ -2,7 +2,7 @@
 // resolution. The environment is injected from a map, profiles live in a
 // temporary directory, and STS, the ECS agent and IMDS are real loopback HTTP
 // servers that assert the requests they receive.
-#include "mem0/dynamodb/credentials.h"
+#include "mem0/aws/credentials.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -19,11 +19,11 @@
 #include <thread>
 #include <vector>
 
-#include "dynamodb/aws_profile.h"
+#include "aws/aws_profile.h"
 #include "support/loopback_server.h"
 #include "support/test_env.h"
 
-namespace mem0::dynamodb {
+namespace mem0::aws {
 namespace {
 
 using mem0::testing::FakeClock;
@@ -221,7 +221,7 @@ TEST(ProfileParserTest, HandlesCommentsWhitespaceAndSections) {
       "sso_region = us-east-1\n"
       "[not-a-profile]\n"
       "region = ap-south-1\n";
-  auto profiles = aws_profile::ParseProfiles(text, aws_profile::FileKind::kConfig);
+  auto profiles = profile::ParseProfiles(text, profile::FileKind::kConfig);
   ASSERT_EQ(profiles.count("default"), 1u);
   EXPECT_EQ(profiles["default"]["region"], "us-west-2");
   EXPECT_EQ(profiles["default"]["output"], "json");
@@ -238,15 +238,15 @@ TEST(ProfileParserTest, HandlesCommentsWhitespaceAndSections) {
 }
 
 TEST(ProfileParserTest, ProfileDefaultBeatsPlainDefaultInConfig) {
-  auto profiles = aws_profile::ParseProfiles(
+  auto profiles = profile::ParseProfiles(
       "[default]\nregion = us-east-1\n[profile default]\nregion = eu-central-1\n",
-      aws_profile::FileKind::kConfig);
+      profile::FileKind::kConfig);
   EXPECT_EQ(profiles["default"]["region"], "eu-central-1");
 }
 
 TEST(ProfileParserTest, CredentialsFileSectionsHaveNoPrefix) {
-  auto profiles = aws_profile::ParseProfiles("[dev]\naws_access_key_id = A\n[profile x]\nk = v\n",
-                                             aws_profile::FileKind::kCredentials);
+  auto profiles = profile::ParseProfiles("[dev]\naws_access_key_id = A\n[profile x]\nk = v\n",
+                                             profile::FileKind::kCredentials);
   EXPECT_EQ(profiles["dev"]["aws_access_key_id"], "A");
   EXPECT_EQ(profiles.count("x"), 0u);
 }
@@ -1120,12 +1120,12 @@ TEST_F(RegionTest, NoRegionIsAnInvalidArgument) {
 TEST(EndpointTest, ExplicitThenServiceVariableThenGlobalVariable) {
   auto env = EnvFrom({{"AWS_ENDPOINT_URL_DYNAMODB", "http://localhost:8000"},
                       {"AWS_ENDPOINT_URL", "http://localhost:9000"}});
-  EXPECT_EQ(ResolveDynamoDbEndpoint("http://explicit:1", env, "us-east-1"), "http://explicit:1");
-  EXPECT_EQ(ResolveDynamoDbEndpoint("", env, "us-east-1"), "http://localhost:8000");
-  EXPECT_EQ(ResolveDynamoDbEndpoint("", EnvFrom({{"AWS_ENDPOINT_URL", "http://localhost:9000"}}),
+  EXPECT_EQ(ResolveDynamoDBEndpoint("http://explicit:1", env, "us-east-1"), "http://explicit:1");
+  EXPECT_EQ(ResolveDynamoDBEndpoint("", env, "us-east-1"), "http://localhost:8000");
+  EXPECT_EQ(ResolveDynamoDBEndpoint("", EnvFrom({{"AWS_ENDPOINT_URL", "http://localhost:9000"}}),
                                     "us-east-1"),
             "http://localhost:9000");
-  EXPECT_EQ(ResolveDynamoDbEndpoint("",
+  EXPECT_EQ(ResolveDynamoDBEndpoint("",
                                     EnvFrom({{"AWS_ENDPOINT_URL", "http://localhost:9000"},
                                              {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"}}),
                                     "eu-west-1"),
@@ -1134,21 +1134,21 @@ TEST(EndpointTest, ExplicitThenServiceVariableThenGlobalVariable) {
 
 TEST(EndpointTest, RegionalEndpointsPerPartition) {
   auto env = EnvFrom({});
-  EXPECT_EQ(ResolveDynamoDbEndpoint("", env, "us-east-1"),
+  EXPECT_EQ(ResolveDynamoDBEndpoint("", env, "us-east-1"),
             "https://dynamodb.us-east-1.amazonaws.com");
-  EXPECT_EQ(ResolveDynamoDbEndpoint("", env, "ap-southeast-2"),
+  EXPECT_EQ(ResolveDynamoDBEndpoint("", env, "ap-southeast-2"),
             "https://dynamodb.ap-southeast-2.amazonaws.com");
-  EXPECT_EQ(ResolveDynamoDbEndpoint("", env, "cn-north-1"),
+  EXPECT_EQ(ResolveDynamoDBEndpoint("", env, "cn-north-1"),
             "https://dynamodb.cn-north-1.amazonaws.com.cn");
-  EXPECT_EQ(ResolveDynamoDbEndpoint("", env, "cn-northwest-1"),
+  EXPECT_EQ(ResolveDynamoDBEndpoint("", env, "cn-northwest-1"),
             "https://dynamodb.cn-northwest-1.amazonaws.com.cn");
-  EXPECT_EQ(ResolveDynamoDbEndpoint("", env, "us-gov-west-1"),
+  EXPECT_EQ(ResolveDynamoDBEndpoint("", env, "us-gov-west-1"),
             "https://dynamodb.us-gov-west-1.amazonaws.com");
-  EXPECT_EQ(ResolveDynamoDbEndpoint("", env, "us-iso-east-1"),
+  EXPECT_EQ(ResolveDynamoDBEndpoint("", env, "us-iso-east-1"),
             "https://dynamodb.us-iso-east-1.c2s.ic.gov");
-  EXPECT_EQ(ResolveDynamoDbEndpoint("", env, "us-isob-east-1"),
+  EXPECT_EQ(ResolveDynamoDBEndpoint("", env, "us-isob-east-1"),
             "https://dynamodb.us-isob-east-1.sc2s.sgov.gov");
 }
 
 }  // namespace
-}  // namespace mem0::dynamodb
+}  // namespace mem0::aws

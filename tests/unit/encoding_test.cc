@@ -36,7 +36,7 @@ TEST(Utf8, AcceptsValidAndRejectsInvalid) {
   EXPECT_FALSE(IsValidUtf8("ok\xe2\x82"));
 }
 
-TEST(Number, DynamoDbLimits) {
+TEST(Number, DynamoDBLimits) {
   using dynamodb::IsValidNumber;
   EXPECT_TRUE(IsValidNumber("0"));
   EXPECT_TRUE(IsValidNumber("-0.5"));

@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "dynamodb/sigv4.h"
+#include "aws/sigv4.h"
 
-namespace mem0::dynamodb::sigv4 {
+namespace mem0::aws::sigv4 {
 namespace {
 
 constexpr char kAccessKeyId[] = "AKIAIOSFODNN7EXAMPLE";
@@ -264,11 +264,11 @@ TEST_P(SigV4BotocoreTest, AuthorizationMatchesBotocore) {
             HeaderValue(expected["headers"], "X-Amz-Security-Token"));
 }
 
-INSTANTIATE_TEST_SUITE_P(DynamoDbRequests, SigV4BotocoreTest,
+INSTANTIATE_TEST_SUITE_P(DynamoDBRequests, SigV4BotocoreTest,
                          testing::Range<std::size_t>(0, Cases().size()),
                          [](const testing::TestParamInfo<std::size_t>& info) {
                            return Cases()[info.param].name;
                          });
 
 }  // namespace
-}  // namespace mem0::dynamodb::sigv4
+}  // namespace mem0::aws::sigv4

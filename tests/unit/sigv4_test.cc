@@ -3,7 +3,7 @@
 // reproduce the suite's canonical request, string to sign, signature and
 // signed request byte for byte. Plus the hash/HMAC helpers, the key cache and
 // the behaviours the suite does not cover (re-signing, Host from the URL).
-#include "dynamodb/sigv4.h"
+#include "aws/sigv4.h"
 
 #include <gtest/gtest.h>
 
@@ -21,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-namespace mem0::dynamodb::sigv4 {
+namespace mem0::aws::sigv4 {
 namespace {
 
 using std::chrono::system_clock;
@@ -433,4 +433,4 @@ TEST(SigV4SignTest, SignsOneKilobyteQuickly) {
 }
 
 }  // namespace
-}  // namespace mem0::dynamodb::sigv4
+}  // namespace mem0::aws::sigv4

@@ -18,11 +18,11 @@
 #include <set>
 #include <thread>
 
-#include "mem0/dynamodb/http.h"
+#include "mem0/aws/http.h"
 #include "support/loopback_server.h"
 #include "support/test_env.h"
 
-namespace mem0::dynamodb {
+namespace mem0::aws {
 namespace {
 
 HttpRequest Post(const std::string& url, std::string body = "{}") {
@@ -252,4 +252,4 @@ TEST(SocketTransport, VerifiesTlsCertificates) {
 }
 
 }  // namespace
-}  // namespace mem0::dynamodb
+}  // namespace mem0::aws

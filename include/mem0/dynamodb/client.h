@@ -25,10 +25,10 @@
 #include <vector>
 
 #include "mem0/dynamodb/attribute_value.h"
-#include "mem0/dynamodb/credentials.h"
-#include "mem0/dynamodb/http.h"
-#include "mem0/env.h"
-#include "mem0/result.h"
+#include "mem0/aws/credentials.h"
+#include "mem0/aws/http.h"
+#include "mem0/core/env.h"
+#include "mem0/core/result.h"
 
 namespace mem0::dynamodb {
 
@@ -56,6 +56,8 @@ enum class Operation {
   kOther,  // anything else sent through Invoke()
 };
 inline constexpr size_t kOperationCount = static_cast<size_t>(Operation::kOther) + 1;
+// Requests one call (a batch, a graph level) sends at once.
+inline constexpr size_t kMaxParallelRequests = 8;
 const char* OperationName(Operation op);
 std::optional<Operation> OperationFromName(std::string_view name);
 
@@ -77,13 +79,48 @@ struct ClientConfig {
   std::string secret_access_key;
   std::string session_token;
   RetryPolicy retry;
-  HttpTransportOptions http;
+  aws::HttpTransportOptions http;
   // Seams. Null members get the real implementations.
-  std::shared_ptr<HttpTransport> transport;
-  std::shared_ptr<CredentialsProvider> credentials;
-  std::shared_ptr<Clock> clock;
-  std::shared_ptr<Sleeper> sleeper;
-  EnvironmentLookup environment;  // null: the process environment
+  Env env;
+  std::shared_ptr<aws::HttpTransport> transport;
+  std::shared_ptr<aws::CredentialsProvider> credentials;
+};
+
+// One entry of a TransactionCanceledException's CancellationReasons.
+struct CancellationReason {
+  std::string code;  // "None", "ConditionalCheckFailed", ...
+  std::string message;
+  // Present when ReturnValuesOnConditionCheckFailure=ALL_OLD was asked for.
+  std::optional<Item> item;
+};
+
+// What a DynamoDB error reply carries beyond mem0::Error; attached as
+// Error::detail when present.
+struct ServiceErrorDetail final : ErrorDetail {
+  std::vector<CancellationReason> cancellation_reasons;
+  // The item as it was, for ConditionalCheckFailedException with
+  // ReturnValuesOnConditionCheckFailure=ALL_OLD.
+  std::optional<Item> old_item;
+  std::string Describe() const override;
+};
+// The DynamoDB detail of `error`, or nullptr when it has none.
+const ServiceErrorDetail* ServiceDetail(const Error& error);
+
+class Client;
+
+// Where and as whom to connect, as mem0's DynamoDB config names it; every
+// DynamoDB-backed config (the conversation and graph stores) embeds it.
+struct ConnectionConfig {
+  std::string region;        // empty: AWS_REGION, AWS_DEFAULT_REGION, the profile
+  std::string endpoint_url;  // empty: AWS_ENDPOINT_URL_DYNAMODB, ..., regional
+  std::string profile;       // empty: AWS_PROFILE or "default"
+  std::string aws_access_key_id;  // explicit keys; otherwise the credential chain
+  std::string aws_secret_access_key;
+  std::string aws_session_token;
+  bool use_iam_role = true;  // use the credential chain when no explicit keys
+  // A shared client: when set it is used as is and the fields above are
+  // ignored, so the tables of one application share its connections.
+  std::shared_ptr<Client> client;
 };
 
 enum class ReturnValues { kNone, kAllOld, kUpdatedOld, kAllNew, kUpdatedNew };
@@ -372,16 +409,15 @@ class Client {
                                            std::chrono::milliseconds timeout);
   Result<void> WaitUntilDeleted(std::string_view table_name, std::chrono::milliseconds timeout);
 
-  // Parallel fan-out used by batch helpers and stores: runs `tasks` on up to
-  // `max_parallel` threads and returns the first error, if any.
-  Result<void> RunParallel(std::vector<std::function<Result<void>()>> tasks,
-                           size_t max_parallel = 8);
 
  private:
   class Impl;
   explicit Client(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// The shared client of `connection`, or a new one built from its fields.
+Result<std::shared_ptr<Client>> Connect(const ConnectionConfig& connection);
 
 }  // namespace mem0::dynamodb
 

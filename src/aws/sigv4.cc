@@ -5,7 +5,7 @@
 // request, five HMACs over short strings, four of which SigningKeyCache
 // saves), so the code mostly avoids what would otherwise dominate: heap
 // allocations and OpenSSL's per-call algorithm lookups.
-#include "dynamodb/sigv4.h"
+#include "aws/sigv4.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -16,7 +16,7 @@
 #include <stdexcept>
 #include <utility>
 
-namespace mem0::dynamodb::sigv4 {
+namespace mem0::aws::sigv4 {
 namespace {
 
 constexpr std::size_t kSha256Size = 32;
@@ -598,4 +598,4 @@ SigningResult Sign(HttpRequest& request, const Credentials& credentials,
   });
 }
 
-}  // namespace mem0::dynamodb::sigv4
+}  // namespace mem0::aws::sigv4

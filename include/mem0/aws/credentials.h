@@ -15,8 +15,8 @@
 //
 // Thread-safety: every provider is safe to share across threads; refresh
 // happens under a lock, at most once at a time.
-#ifndef MEM0_DYNAMODB_CREDENTIALS_H_
-#define MEM0_DYNAMODB_CREDENTIALS_H_
+#ifndef MEM0_AWS_CREDENTIALS_H_
+#define MEM0_AWS_CREDENTIALS_H_
 
 #include <chrono>
 #include <functional>
@@ -25,11 +25,11 @@
 #include <string>
 #include <string_view>
 
-#include "mem0/dynamodb/http.h"
-#include "mem0/env.h"
-#include "mem0/result.h"
+#include "mem0/aws/http.h"
+#include "mem0/core/env.h"
+#include "mem0/core/result.h"
 
-namespace mem0::dynamodb {
+namespace mem0::aws {
 
 struct Credentials {
   std::string access_key_id;
@@ -44,11 +44,6 @@ class CredentialsProvider {
   virtual ~CredentialsProvider() = default;
   virtual Result<Credentials> GetCredentials() = 0;
 };
-
-// Reads an environment variable; injectable so tests need not touch the
-// process environment. nullopt when unset.
-using EnvironmentLookup = std::function<std::optional<std::string>(std::string_view name)>;
-EnvironmentLookup ProcessEnvironment();
 
 struct CredentialsChainOptions {
   EnvironmentLookup environment = ProcessEnvironment();
@@ -93,9 +88,9 @@ Result<std::string> ResolveRegion(std::string_view explicit_region, const Enviro
 // Endpoint: explicit, then AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, then
 // the regional endpoint for the region's partition
 // (dynamodb.<region>.amazonaws.com, .amazonaws.com.cn for cn-*, us-gov-*).
-std::string ResolveDynamoDbEndpoint(std::string_view explicit_endpoint,
+std::string ResolveDynamoDBEndpoint(std::string_view explicit_endpoint,
                                     const EnvironmentLookup& env, std::string_view region);
 
-}  // namespace mem0::dynamodb
+}  // namespace mem0::aws
 
-#endif  // MEM0_DYNAMODB_CREDENTIALS_H_
+#endif  // MEM0_AWS_CREDENTIALS_H_

@@ -1,6 +1,6 @@
 // Table provisioning: create/check/delete, and the CloudFormation, ddbsh and
 // IAM renderings of the same two CreateTable requests.
-#include "mem0/provisioning.h"
+#include "mem0/provision/provisioning.h"
 
 #include <algorithm>
 #include <cctype>
@@ -11,7 +11,7 @@
 #include <set>
 #include <sstream>
 
-namespace mem0 {
+namespace mem0::provision {
 namespace {
 
 using dynamodb::CreateTableRequest;
@@ -1273,7 +1273,7 @@ bool DriftReport::has_conflict() const {
   return std::any_of(drift.begin(), drift.end(), [](const Drift& d) { return d.conflict; });
 }
 
-Result<DriftReport> CheckDynamoDbTables(dynamodb::Client& client, const TablesConfig& config) {
+Result<DriftReport> CheckDynamoDBTables(dynamodb::Client& client, const TablesConfig& config) {
   MEM0_RETURN_IF_ERROR(ValidateTablesConfig(config));
   DriftReport report;
   for (const auto& spec : Specs(config)) {
@@ -1291,7 +1291,7 @@ Result<DriftReport> CheckDynamoDbTables(dynamodb::Client& client, const TablesCo
   return report;
 }
 
-Result<ProvisioningReport> CreateDynamoDbTables(dynamodb::Client& client,
+Result<ProvisioningReport> CreateDynamoDBTables(dynamodb::Client& client,
                                                 const TablesConfig& config) {
   MEM0_RETURN_IF_ERROR(ValidateTablesConfig(config));
   const auto specs = Specs(config);
@@ -1377,7 +1377,7 @@ Result<ProvisioningReport> CreateDynamoDbTables(dynamodb::Client& client,
     }
   }
 
-  MEM0_ASSIGN_OR_RETURN(report.remaining, CheckDynamoDbTables(client, config));
+  MEM0_ASSIGN_OR_RETURN(report.remaining, CheckDynamoDBTables(client, config));
   if (report.remaining.has_conflict()) {
     return MakeError(ErrorCode::kAlreadyExists,
                      "tables conflict with the configuration: " +
@@ -1386,7 +1386,7 @@ Result<ProvisioningReport> CreateDynamoDbTables(dynamodb::Client& client,
   return report;
 }
 
-Result<DeletionReport> DeleteDynamoDbTables(dynamodb::Client& client, const TablesConfig& config) {
+Result<DeletionReport> DeleteDynamoDBTables(dynamodb::Client& client, const TablesConfig& config) {
   MEM0_RETURN_IF_ERROR(ValidateTableNames(config));
   if (config.wait_timeout.count() <= 0) return InvalidArgument("the wait timeout must be positive");
   DeletionReport report;
@@ -1641,4 +1641,4 @@ Result<std::string> IamPolicyJson(const TablesConfig& config, const IamPolicyOpt
   return policy.dump(2) + "\n";
 }
 
-}  // namespace mem0
+}  // namespace mem0::provision

@@ -2,8 +2,8 @@
 // Internal header (tests include it); the client signs every request with it.
 //
 // Thread-safety: pure functions; SigningKeyCache is internally locked.
-#ifndef MEM0_SRC_DYNAMODB_SIGV4_H_
-#define MEM0_SRC_DYNAMODB_SIGV4_H_
+#ifndef MEM0_SRC_AWS_SIGV4_H_
+#define MEM0_SRC_AWS_SIGV4_H_
 
 #include <array>
 #include <chrono>
@@ -14,10 +14,10 @@
 #include <string_view>
 #include <vector>
 
-#include "mem0/dynamodb/credentials.h"
-#include "mem0/dynamodb/http.h"
+#include "mem0/aws/credentials.h"
+#include "mem0/aws/http.h"
 
-namespace mem0::dynamodb::sigv4 {
+namespace mem0::aws::sigv4 {
 
 struct SigningParams {
   std::string region;
@@ -98,6 +98,6 @@ std::string Sha256Hex(std::string_view data);
 std::string HmacSha256(std::string_view key, std::string_view data);  // raw bytes
 std::string HexEncode(std::string_view bytes);
 
-}  // namespace mem0::dynamodb::sigv4
+}  // namespace mem0::aws::sigv4
 
-#endif  // MEM0_SRC_DYNAMODB_SIGV4_H_
+#endif  // MEM0_SRC_AWS_SIGV4_H_

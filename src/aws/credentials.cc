@@ -1,4 +1,4 @@
-#include "mem0/dynamodb/credentials.h"
+#include "mem0/aws/credentials.h"
 
 #include <sys/wait.h>
 
@@ -13,9 +13,9 @@
 #include <utility>
 #include <vector>
 
-#include "dynamodb/aws_profile.h"
+#include "aws/aws_profile.h"
 
-namespace mem0::dynamodb {
+namespace mem0::aws {
 namespace {
 
 using std::chrono::system_clock;
@@ -84,7 +84,7 @@ std::optional<std::string> EnvValue(const EnvironmentLookup& env, std::string_vi
   return value;
 }
 
-std::optional<std::string> Setting(const aws_profile::ProfileSettings* profile,
+std::optional<std::string> Setting(const profile::ProfileSettings* profile,
                                    const std::string& key) {
   if (profile == nullptr) return std::nullopt;
   auto it = profile->find(key);
@@ -532,12 +532,12 @@ Result<Credentials> RunCredentialProcess(const std::string& command, const std::
 
 Result<Credentials> FetchProfileCredentials(const EnvironmentLookup& env,
                                             const std::string& explicit_profile) {
-  const std::string profile = aws_profile::ResolveProfileName(env, explicit_profile);
-  std::optional<aws_profile::ProfileSettings> settings = aws_profile::LoadProfile(env, profile);
+  const std::string profile = profile::ResolveProfileName(env, explicit_profile);
+  std::optional<profile::ProfileSettings> settings = profile::LoadProfile(env, profile);
   const std::string label = "shared profile " + Quote(profile);
   if (!settings) {
     std::string paths =
-        aws_profile::CredentialsFilePath(env) + " or " + aws_profile::ConfigFilePath(env);
+        profile::CredentialsFilePath(env) + " or " + profile::ConfigFilePath(env);
     // Only the implicit "default" may be absent: a profile the user named
     // (options or AWS_PROFILE) that does not exist is a mistake, as in the
     // AWS CLI, not a reason to fall through to another identity.
@@ -545,7 +545,7 @@ Result<Credentials> FetchProfileCredentials(const EnvironmentLookup& env,
     if (named) return CredentialsError(label + " not found in " + paths);
     return NotConfigured(label + ": not found in " + paths);
   }
-  const aws_profile::ProfileSettings* p = &*settings;
+  const profile::ProfileSettings* p = &*settings;
 
   // Role profiles come first, as in the SDKs. Web identity ones belong to the
   // web identity provider, later in the chain.
@@ -598,7 +598,7 @@ Result<WebIdentitySettings> ResolveWebIdentity(const EnvironmentLookup& env,
                                                const std::string& explicit_profile) {
   WebIdentitySettings settings;
   if (auto token_file = EnvValue(env, "AWS_WEB_IDENTITY_TOKEN_FILE")) {
-    settings.token_file = aws_profile::ExpandHome(env, *token_file);
+    settings.token_file = profile::ExpandHome(env, *token_file);
     auto role_arn = EnvValue(env, "AWS_ROLE_ARN");
     if (!role_arn) {
       return CredentialsError(
@@ -609,9 +609,9 @@ Result<WebIdentitySettings> ResolveWebIdentity(const EnvironmentLookup& env,
     settings.session_name = EnvValue(env, "AWS_ROLE_SESSION_NAME").value_or("");
     return settings;
   }
-  const std::string profile = aws_profile::ResolveProfileName(env, explicit_profile);
-  auto profile_settings = aws_profile::LoadProfile(env, profile);
-  const aws_profile::ProfileSettings* p = profile_settings ? &*profile_settings : nullptr;
+  const std::string profile = profile::ResolveProfileName(env, explicit_profile);
+  auto profile_settings = profile::LoadProfile(env, profile);
+  const profile::ProfileSettings* p = profile_settings ? &*profile_settings : nullptr;
   auto token_file = Setting(p, "web_identity_token_file");
   if (!token_file) {
     return NotConfigured("web identity: AWS_WEB_IDENTITY_TOKEN_FILE is not set and profile " +
@@ -622,7 +622,7 @@ Result<WebIdentitySettings> ResolveWebIdentity(const EnvironmentLookup& env,
     return CredentialsError("web identity: profile " + Quote(profile) +
                             " has web_identity_token_file but no role_arn");
   }
-  settings.token_file = aws_profile::ExpandHome(env, *token_file);
+  settings.token_file = profile::ExpandHome(env, *token_file);
   settings.role_arn = *role_arn;
   settings.session_name = Setting(p, "role_session_name").value_or("");
   return settings;
@@ -827,7 +827,7 @@ class InstanceMetadataFetcher {
   // Called only under the caching provider's refresh lock, so the token
   // state needs no lock of its own.
   Result<Credentials> operator()() {
-    const std::string profile = aws_profile::ResolveProfileName(env_, profile_);
+    const std::string profile = profile::ResolveProfileName(env_, profile_);
     if (IsTrue(EnvValue(env_, "AWS_EC2_METADATA_DISABLED"))) {
       return NotConfigured("instance metadata: disabled by AWS_EC2_METADATA_DISABLED");
     }
@@ -1014,14 +1014,6 @@ class ChainCredentialsProvider final : public CredentialsProvider {
 
 }  // namespace
 
-EnvironmentLookup ProcessEnvironment() {
-  return [](std::string_view name) -> std::optional<std::string> {
-    const char* value = std::getenv(std::string(name).c_str());
-    if (value == nullptr) return std::nullopt;
-    return std::string(value);
-  };
-}
-
 std::shared_ptr<CredentialsProvider> MakeStaticCredentialsProvider(Credentials credentials) {
   return std::make_shared<StaticCredentialsProvider>(std::move(credentials));
 }
@@ -1067,7 +1059,7 @@ std::shared_ptr<CredentialsProvider> MakeDefaultCredentialsChain(
 
 std::optional<std::string> ReadProfileSetting(const EnvironmentLookup& env,
                                               std::string_view profile, std::string_view key) {
-  auto settings = aws_profile::LoadProfile(env, aws_profile::ResolveProfileName(env, profile));
+  auto settings = profile::LoadProfile(env, profile::ResolveProfileName(env, profile));
   if (!settings) return std::nullopt;
   std::string lower_key(key);
   for (char& c : lower_key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -1086,7 +1078,7 @@ Result<std::string> ResolveRegion(std::string_view explicit_region, const Enviro
                    "no region: set --region, AWS_REGION or a profile region");
 }
 
-std::string ResolveDynamoDbEndpoint(std::string_view explicit_endpoint,
+std::string ResolveDynamoDBEndpoint(std::string_view explicit_endpoint,
                                     const EnvironmentLookup& env, std::string_view region) {
   if (!explicit_endpoint.empty()) return std::string(explicit_endpoint);
   if (!IsTrue(EnvValue(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"))) {
@@ -1096,4 +1088,4 @@ std::string ResolveDynamoDbEndpoint(std::string_view explicit_endpoint,
   return "https://dynamodb." + std::string(region) + "." + DnsSuffix(region);
 }
 
-}  // namespace mem0::dynamodb
+}  // namespace mem0::aws

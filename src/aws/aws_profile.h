@@ -13,17 +13,17 @@
 // credentials file winning for keys present in both.
 //
 // Internal header. Thread-safety: pure functions over files read on each call.
-#ifndef MEM0_SRC_DYNAMODB_AWS_PROFILE_H_
-#define MEM0_SRC_DYNAMODB_AWS_PROFILE_H_
+#ifndef MEM0_SRC_AWS_AWS_PROFILE_H_
+#define MEM0_SRC_AWS_AWS_PROFILE_H_
 
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "mem0/dynamodb/credentials.h"
+#include "mem0/aws/credentials.h"
 
-namespace mem0::dynamodb::aws_profile {
+namespace mem0::aws::profile {
 
 // Settings of one profile; keys are lower-case.
 using ProfileSettings = std::map<std::string, std::string>;
@@ -50,6 +50,6 @@ std::string ResolveProfileName(const EnvironmentLookup& env, std::string_view ex
 // file defines it (missing files count as empty).
 std::optional<ProfileSettings> LoadProfile(const EnvironmentLookup& env, std::string_view profile);
 
-}  // namespace mem0::dynamodb::aws_profile
+}  // namespace mem0::aws::profile
 
-#endif  // MEM0_SRC_DYNAMODB_AWS_PROFILE_H_
+#endif  // MEM0_SRC_AWS_AWS_PROFILE_H_

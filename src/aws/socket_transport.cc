@@ -21,9 +21,9 @@
 #include <mutex>
 #include <vector>
 
-#include "mem0/dynamodb/http.h"
+#include "mem0/aws/http.h"
 
-namespace mem0::dynamodb {
+namespace mem0::aws {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
@@ -496,4 +496,4 @@ std::shared_ptr<HttpTransport> MakeSocketTransport(const HttpTransportOptions& o
   return std::make_shared<SocketTransport>(options);
 }
 
-}  // namespace mem0::dynamodb
+}  // namespace mem0::aws

@@ -7,9 +7,9 @@
 #include <mutex>
 #include <vector>
 
-#include "mem0/dynamodb/http.h"
+#include "mem0/aws/http.h"
 
-namespace mem0::dynamodb {
+namespace mem0::aws {
 
 const std::string* HttpResponse::Header(std::string_view lower_name) const {
   for (const auto& [name, value] : headers) {
@@ -162,4 +162,4 @@ std::shared_ptr<HttpTransport> MakeCurlTransport(const HttpTransportOptions& opt
   return std::make_shared<CurlTransport>(options);
 }
 
-}  // namespace mem0::dynamodb
+}  // namespace mem0::aws

@@ -14,8 +14,8 @@
 //     whatever filters apply.
 //
 // Thread-safety: implementations are safe to share across threads.
-#ifndef MEM0_GRAPH_STORE_H_
-#define MEM0_GRAPH_STORE_H_
+#ifndef MEM0_STORE_GRAPH_STORE_H_
+#define MEM0_STORE_GRAPH_STORE_H_
 
 #include <cstdint>
 #include <memory>
@@ -23,12 +23,12 @@
 #include <string>
 #include <vector>
 
-#include "mem0/conversation_store.h"
+#include "mem0/store/conversation_store.h"
 #include "mem0/dynamodb/client.h"
-#include "mem0/env.h"
-#include "mem0/result.h"
+#include "mem0/core/env.h"
+#include "mem0/core/result.h"
 
-namespace mem0 {
+namespace mem0::store {
 
 struct MemoryNode {
   std::string node_id;
@@ -100,15 +100,22 @@ struct GraphCheckReport {
   int64_t repaired = 0;
 };
 
+// The non-virtual overloads supply defaults for trailing arguments (virtual
+// functions take no default arguments).
 class GraphStore {
  public:
   virtual ~GraphStore() = default;
 
   // `node_id` empty: a UUID is generated. kAlreadyExists when taken.
   virtual Result<std::string> CreateMemoryNode(const std::string& content,
-                                               const std::string& metadata_json = "{}",
-                                               const std::string& node_id = "",
-                                               const std::string& scope = "") = 0;
+                                               const std::string& metadata_json,
+                                               const std::string& node_id,
+                                               const std::string& scope) = 0;
+  Result<std::string> CreateMemoryNode(const std::string& content,
+                                       const std::string& metadata_json = "{}",
+                                       const std::string& node_id = "") {
+    return CreateMemoryNode(content, metadata_json, node_id, "");
+  }
   virtual Result<std::optional<MemoryNode>> GetNode(const std::string& node_id) = 0;
   // kNotFound when the node does not exist; nothing is written then.
   virtual Result<void> UpdateNode(const std::string& node_id,
@@ -124,7 +131,12 @@ class GraphStore {
   virtual Result<std::string> CreateRelationship(const std::string& source_id,
                                                  const std::string& target_id,
                                                  const std::string& relationship_type,
-                                                 const std::string& properties_json = "{}") = 0;
+                                                 const std::string& properties_json) = 0;
+  Result<std::string> CreateRelationship(const std::string& source_id,
+                                         const std::string& target_id,
+                                         const std::string& relationship_type) {
+    return CreateRelationship(source_id, target_id, relationship_type, "{}");
+  }
   // kNotFound when there is no such edge.
   virtual Result<void> DeleteRelationship(const std::string& edge_id) = 0;
 
@@ -137,10 +149,14 @@ class GraphStore {
   virtual Result<Subgraph> Traverse(const std::string& start_node_id,
                                     const TraverseQuery& query) = 0;
   // Every node and edge (or one scope's).
-  virtual Result<Subgraph> ExportAll(const std::string& scope = "") = 0;
+  virtual Result<Subgraph> ExportAll(const std::string& scope) = 0;
+  Result<Subgraph> ExportAll() { return ExportAll(""); }
   // Memory nodes of a scope, `limit` per page, in node id order.
   virtual Result<std::vector<MemoryNode>> ListScope(const std::string& scope, int limit,
-                                                    const std::string& after_node_id = "") = 0;
+                                                    const std::string& after_node_id) = 0;
+  Result<std::vector<MemoryNode>> ListScope(const std::string& scope, int limit) {
+    return ListScope(scope, limit, "");
+  }
 
   // Finds edge items whose twin or whose node is missing; with `repair`,
   // deletes the dangling halves.
@@ -151,19 +167,11 @@ class GraphStore {
 std::string SubgraphToJson(const Subgraph& graph);
 std::string SubgraphToDot(const Subgraph& graph);
 
-struct DynamoDBGraphConfig {
+struct DynamoDBGraphConfig : dynamodb::ConnectionConfig {
   std::string table_name = "Mem0Graph";
-  std::string region;
-  std::string endpoint_url;
-  std::string profile;
-  std::string aws_access_key_id;
-  std::string aws_secret_access_key;
-  std::string aws_session_token;
-  bool use_iam_role = true;
   bool enable_gsi = true;
   std::string gsi_name = "RelationshipTypeIndex";
-  std::shared_ptr<dynamodb::Client> client;  // optional shared client
-  std::shared_ptr<Clock> clock;              // null: SystemClock()
+  std::shared_ptr<Clock> clock;  // null: SystemClock()
 };
 
 struct SqliteGraphConfig {
@@ -172,9 +180,9 @@ struct SqliteGraphConfig {
   std::shared_ptr<Clock> clock;
 };
 
-Result<std::unique_ptr<GraphStore>> MakeDynamoDbGraphStore(const DynamoDBGraphConfig& config);
+Result<std::unique_ptr<GraphStore>> MakeDynamoDBGraphStore(const DynamoDBGraphConfig& config);
 Result<std::unique_ptr<GraphStore>> MakeSqliteGraphStore(const SqliteGraphConfig& config);
 
-}  // namespace mem0
+}  // namespace mem0::store
 
-#endif  // MEM0_GRAPH_STORE_H_
+#endif  // MEM0_STORE_GRAPH_STORE_H_

@@ -1,12 +1,12 @@
 // Provisioning of mem0's two DynamoDB tables, and every other way of making
 // them, generated from one description so they cannot disagree:
 //
-//   - CreateDynamoDbTables: creates (or accepts) the conversation and graph
+//   - CreateDynamoDBTables: creates (or accepts) the conversation and graph
 //     tables, waits for them and the GSI to be ACTIVE, enables TTL on the
 //     configured attribute and point-in-time recovery when asked. Idempotent;
 //     an existing table whose keys or index conflict is an error, and any
 //     other difference is reported as drift.
-//   - CheckDynamoDbTables: the live tables against the configuration.
+//   - CheckDynamoDBTables: the live tables against the configuration.
 //   - CloudFormationTemplate, DdbshSchema: the same tables as a CloudFormation
 //     template and as a dynamodb-shell (ddbsh) script; ApplyDdbsh runs exactly
 //     the statements DdbshSchema emits, so the script is proven, not just
@@ -23,8 +23,8 @@
 //
 // Thread-safety: free functions over values; safe to call concurrently (the
 // Client is thread-safe).
-#ifndef MEM0_PROVISIONING_H_
-#define MEM0_PROVISIONING_H_
+#ifndef MEM0_PROVISION_PROVISIONING_H_
+#define MEM0_PROVISION_PROVISIONING_H_
 
 #include <chrono>
 #include <cstdint>
@@ -36,9 +36,9 @@
 #include <vector>
 
 #include "mem0/dynamodb/client.h"
-#include "mem0/result.h"
+#include "mem0/core/result.h"
 
-namespace mem0 {
+namespace mem0::provision {
 
 // TablesConfig::sse_kms_key value selecting the AWS managed key.
 inline constexpr std::string_view kAwsManagedKmsKey = "aws/dynamodb";
@@ -87,7 +87,7 @@ struct Drift {
   std::string expected;
   std::string actual;
   // True when the stores cannot work with the table as it is (keys, the GSI,
-  // TTL on another attribute): CreateDynamoDbTables fails on these.
+  // TTL on another attribute): CreateDynamoDBTables fails on these.
   bool conflict = false;
   // "Mem0Graph: index RelationshipTypeIndex: expected ..., found ..."
   std::string ToString() const;
@@ -125,12 +125,12 @@ struct ProvisioningReport {
 // point-in-time recovery as configured. Existing tables are checked first:
 // when any conflicts, returns kAlreadyExists listing every conflict and
 // creates nothing.
-Result<ProvisioningReport> CreateDynamoDbTables(dynamodb::Client& client,
+Result<ProvisioningReport> CreateDynamoDBTables(dynamodb::Client& client,
                                                 const TablesConfig& config);
 
 // Compares the live tables with the configuration. Missing tables are drift,
 // not errors; errors are for failed calls.
-Result<DriftReport> CheckDynamoDbTables(dynamodb::Client& client, const TablesConfig& config);
+Result<DriftReport> CheckDynamoDBTables(dynamodb::Client& client, const TablesConfig& config);
 
 struct DeletionReport {
   std::vector<std::string> deleted;
@@ -139,13 +139,13 @@ struct DeletionReport {
 
 // Deletes both tables and waits until they are gone. Refuses (kInvalidArgument,
 // nothing deleted) when either has deletion protection enabled.
-Result<DeletionReport> DeleteDynamoDbTables(dynamodb::Client& client, const TablesConfig& config);
+Result<DeletionReport> DeleteDynamoDBTables(dynamodb::Client& client, const TablesConfig& config);
 
 // The `mem0 tables` flags that reproduce `config` (for generated headers).
 std::string TablesCommandFlags(const TablesConfig& config);
 
 // CloudFormation template (YAML, long-form intrinsics so any YAML parser reads
-// it) equivalent to CreateDynamoDbTables: parameters for the table names, TTL,
+// it) equivalent to CreateDynamoDBTables: parameters for the table names, TTL,
 // KMS key and billing mode (defaults from `config`), outputs with the table
 // names and ARNs.
 Result<std::string> CloudFormationTemplate(const TablesConfig& config);
@@ -209,6 +209,6 @@ struct IamPolicyOptions {
 // the GSI ARN (only the conversation table when tenant scoped).
 Result<std::string> IamPolicyJson(const TablesConfig& config, const IamPolicyOptions& options = {});
 
-}  // namespace mem0
+}  // namespace mem0::provision
 
-#endif  // MEM0_PROVISIONING_H_
+#endif  // MEM0_PROVISION_PROVISIONING_H_

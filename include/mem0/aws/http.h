@@ -4,8 +4,8 @@
 // libcurl one (credential providers; proxies). Tests inject their own.
 //
 // Thread-safety: Send() may be called concurrently from many threads.
-#ifndef MEM0_DYNAMODB_HTTP_H_
-#define MEM0_DYNAMODB_HTTP_H_
+#ifndef MEM0_AWS_HTTP_H_
+#define MEM0_AWS_HTTP_H_
 
 #include <chrono>
 #include <memory>
@@ -14,9 +14,9 @@
 #include <utility>
 #include <vector>
 
-#include "mem0/result.h"
+#include "mem0/core/result.h"
 
-namespace mem0::dynamodb {
+namespace mem0::aws {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
@@ -58,6 +58,6 @@ std::shared_ptr<HttpTransport> MakeCurlTransport(const HttpTransportOptions& opt
 // Plain sockets + OpenSSL; no proxy support (use the curl transport).
 std::shared_ptr<HttpTransport> MakeSocketTransport(const HttpTransportOptions& options = {});
 
-}  // namespace mem0::dynamodb
+}  // namespace mem0::aws
 
-#endif  // MEM0_DYNAMODB_HTTP_H_
+#endif  // MEM0_AWS_HTTP_H_

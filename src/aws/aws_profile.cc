@@ -1,11 +1,11 @@
-#include "dynamodb/aws_profile.h"
+#include "aws/aws_profile.h"
 
 #include <cctype>
 #include <fstream>
 #include <sstream>
 #include <utility>
 
-namespace mem0::dynamodb::aws_profile {
+namespace mem0::aws::profile {
 namespace {
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
@@ -180,4 +180,4 @@ std::optional<ProfileSettings> LoadProfile(const EnvironmentLookup& env, std::st
   return merged;
 }
 
-}  // namespace mem0::dynamodb::aws_profile
+}  // namespace mem0::aws::profile

@@ -1,21 +1,20 @@
 // Errors as values: every fallible mem0 call returns Result<T>.
 //
 // Error carries enough to decide what to do next: a coarse ErrorCode for
-// program logic, the DynamoDB error type (namespace prefix stripped) and
-// HTTP status when a service answered, the request id for AWS support, and
-// whether retrying the same call may succeed.
+// program logic, the service's error type (e.g. a DynamoDB exception name)
+// and HTTP status when a service answered, the request id for AWS support,
+// whether retrying the same call may succeed, and an optional detail that a
+// higher layer attaches (e.g. dynamodb::ServiceErrorDetail).
 //
 // Thread-safety: plain values; safe to copy between threads.
-#ifndef MEM0_RESULT_H_
-#define MEM0_RESULT_H_
+#ifndef MEM0_CORE_RESULT_H_
+#define MEM0_CORE_RESULT_H_
 
 #include <optional>
 #include <string>
 #include <utility>
+#include <memory>
 #include <variant>
-#include <vector>
-
-#include "mem0/dynamodb/attribute_value.h"
 
 namespace mem0 {
 
@@ -35,12 +34,13 @@ enum class ErrorCode {
 
 const char* ErrorCodeName(ErrorCode code);
 
-// One entry of a TransactionCanceledException's CancellationReasons.
-struct CancellationReason {
-  std::string code;  // "None", "ConditionalCheckFailed", ...
-  std::string message;
-  // Present when ReturnValuesOnConditionCheckFailure=ALL_OLD was asked for.
-  std::optional<dynamodb::Item> item;
+// Structured detail a layer attaches to an Error (the core knows no
+// service types). Read it back with dynamic_cast through the layer's helper.
+class ErrorDetail {
+ public:
+  virtual ~ErrorDetail() = default;
+  // Extra lines for Error::ToString(); empty for none.
+  virtual std::string Describe() const { return {}; }
 };
 
 struct Error {
@@ -50,10 +50,7 @@ struct Error {
   int http_status = 0;  // 0 when no HTTP exchange happened
   std::string request_id;
   bool retryable = false;
-  std::vector<CancellationReason> cancellation_reasons;
-  // The item as it was, for ConditionalCheckFailedException with
-  // ReturnValuesOnConditionCheckFailure=ALL_OLD.
-  std::optional<dynamodb::Item> old_item;
+  std::shared_ptr<const ErrorDetail> detail;  // null when none
 
   // "Type: message (HTTP 400, request id ...)" for logs and CLI output.
   std::string ToString() const;
@@ -121,4 +118,4 @@ using Status = Result<void>;
     return std::move(MEM0_CONCAT_(mem0_result_, __LINE__)).error(); \
   lhs = std::move(MEM0_CONCAT_(mem0_result_, __LINE__)).value()
 
-#endif  // MEM0_RESULT_H_
+#endif  // MEM0_CORE_RESULT_H_

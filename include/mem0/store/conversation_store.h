@@ -9,8 +9,8 @@
 //
 // Thread-safety: implementations are safe to share across threads; the
 // SQLite store is also safe across processes sharing one database file.
-#ifndef MEM0_CONVERSATION_STORE_H_
-#define MEM0_CONVERSATION_STORE_H_
+#ifndef MEM0_STORE_CONVERSATION_STORE_H_
+#define MEM0_STORE_CONVERSATION_STORE_H_
 
 #include <cstdint>
 #include <memory>
@@ -19,10 +19,10 @@
 #include <vector>
 
 #include "mem0/dynamodb/client.h"
-#include "mem0/env.h"
-#include "mem0/result.h"
+#include "mem0/core/env.h"
+#include "mem0/core/result.h"
 
-namespace mem0 {
+namespace mem0::store {
 
 struct Conversation {
   std::string user_id;
@@ -53,6 +53,8 @@ struct HistoryRecord {
   std::optional<std::string> role;
 };
 
+// Overloads without the trailing arguments supply their defaults (virtual
+// functions take no default arguments).
 class ConversationStore {
  public:
   virtual ~ConversationStore() = default;
@@ -61,13 +63,20 @@ class ConversationStore {
   // sortable by time and never reused.
   virtual Result<std::string> StoreConversation(const std::string& user_id,
                                                 const std::string& messages_json,
-                                                const std::string& metadata_json = "{}") = 0;
+                                                const std::string& metadata_json) = 0;
+  Result<std::string> StoreConversation(const std::string& user_id,
+                                        const std::string& messages_json) {
+    return StoreConversation(user_id, messages_json, "{}");
+  }
   // nullopt when absent or expired.
   virtual Result<std::optional<Conversation>> GetConversation(
       const std::string& user_id, const std::string& conversation_id) = 0;
   // Newest first; `limit` items whenever that many exist.
   virtual Result<ConversationPage> ListConversations(const std::string& user_id, int limit,
-                                                     const std::string& page_token = "") = 0;
+                                                     const std::string& page_token) = 0;
+  Result<ConversationPage> ListConversations(const std::string& user_id, int limit) {
+    return ListConversations(user_id, limit, "");
+  }
   // Replaces the messages (and metadata when given); kNotFound when absent.
   virtual Result<void> UpdateConversation(const std::string& user_id,
                                           const std::string& conversation_id,
@@ -107,33 +116,19 @@ struct SqliteConfig {
 };
 
 // The DynamoDB config of mem0's proposed module, in C++ naming.
-struct DynamoDBConversationConfig {
+struct DynamoDBConversationConfig : dynamodb::ConnectionConfig {
   std::string table_name = "Mem0Conversations";
-  std::string region;
-  std::string endpoint_url;
-  std::string profile;
-  std::string aws_access_key_id;  // explicit keys; otherwise the credential chain
-  std::string aws_secret_access_key;
-  std::string aws_session_token;
-  bool use_iam_role = true;  // use the credential chain when no explicit keys
   bool ttl_enabled = false;
   std::string ttl_attribute = "expiration_time";
   int ttl_days = 30;
-  // Shared client (optional): tables of one app share its connections.
-  std::shared_ptr<dynamodb::Client> client;
   std::shared_ptr<Clock> clock;  // null: SystemClock()
 };
 
 Result<std::unique_ptr<ConversationStore>> MakeSqliteConversationStore(const SqliteConfig& config);
-Result<std::unique_ptr<ConversationStore>> MakeDynamoDbConversationStore(
+Result<std::unique_ptr<ConversationStore>> MakeDynamoDBConversationStore(
     const DynamoDBConversationConfig& config);
 
-// Builds a dynamodb::Client from the common config fields.
-Result<std::shared_ptr<dynamodb::Client>> MakeClientFromConfig(
-    const std::string& region, const std::string& endpoint_url, const std::string& profile,
-    const std::string& access_key_id, const std::string& secret_access_key,
-    const std::string& session_token, bool use_iam_role);
 
-}  // namespace mem0
+}  // namespace mem0::store
 
-#endif  // MEM0_CONVERSATION_STORE_H_
+#endif  // MEM0_STORE_CONVERSATION_STORE_H_
