@@ -51,9 +51,9 @@ std::optional<std::string> NonEmpty(const EnvironmentLookup& env, std::string_vi
   return value;
 }
 
-}  // namespace
-
-ProfileMap ParseProfiles(std::string_view text, FileKind kind) {
+// Parses profiles and, when `sso_sessions` is set, `[sso-session NAME]`
+// sections of a config file into it.
+ProfileMap Parse(std::string_view text, FileKind kind, ProfileMap* sso_sessions) {
   ProfileMap profiles;
   // In the config file `[profile default]` beats `[default]` (as in the
   // SDKs), so the unprefixed form is collected separately.
@@ -116,7 +116,13 @@ ProfileMap ParseProfiles(std::string_view text, FileKind kind) {
         if (profile_name == "default") saw_prefixed_default = true;
         section = &profiles[profile_name];
       }
-      // Any other config section (sso-session, services, ...) is not a profile.
+      constexpr std::string_view kSsoSessionPrefix = "sso-session";
+      if (sso_sessions != nullptr &&
+          name.substr(0, kSsoSessionPrefix.size()) == kSsoSessionPrefix &&
+          name.size() > kSsoSessionPrefix.size() && IsBlank(name[kSsoSessionPrefix.size()])) {
+        section = &(*sso_sessions)[std::string(Trim(name.substr(kSsoSessionPrefix.size())))];
+      }
+      // Any other config section (services, ...) is not a profile.
       continue;
     }
 
@@ -135,6 +141,27 @@ ProfileMap ParseProfiles(std::string_view text, FileKind kind) {
     profiles["default"] = std::move(plain_default);
   }
   return profiles;
+}
+
+}  // namespace
+
+ProfileMap ParseProfiles(std::string_view text, FileKind kind) {
+  return Parse(text, kind, nullptr);
+}
+
+ProfileMap ParseSsoSessions(std::string_view text) {
+  ProfileMap sso_sessions;
+  Parse(text, FileKind::kConfig, &sso_sessions);
+  return sso_sessions;
+}
+
+std::optional<ProfileSettings> LoadSsoSession(const EnvironmentLookup& env, std::string_view name) {
+  auto text = ReadFile(ConfigFilePath(env));
+  if (!text) return std::nullopt;
+  ProfileMap sso_sessions = ParseSsoSessions(*text);
+  auto it = sso_sessions.find(std::string(name));
+  if (it == sso_sessions.end()) return std::nullopt;
+  return std::move(it->second);
 }
 
 std::string ExpandHome(const EnvironmentLookup& env, std::string path) {

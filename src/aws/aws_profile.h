@@ -2,7 +2,8 @@
 // ~/.aws/credentials), following the AWS SDKs' file format:
 //   - `[default]` and `[name]` sections in the credentials file;
 //     `[default]` and `[profile name]` in the config file (other config
-//     sections such as `[sso-session x]` or `[services x]` are not profiles);
+//     sections such as `[sso-session x]` or `[services x]` are not profiles;
+//     `[sso-session x]` sections are read separately);
 //   - `key = value` with whitespace around `=` ignored and keys
 //     case-insensitive;
 //   - full-line comments starting with `#` or `;`, and inline comments
@@ -35,6 +36,9 @@ enum class FileKind { kCredentials, kConfig };
 // Parses the text of a shared file into its profiles.
 ProfileMap ParseProfiles(std::string_view text, FileKind kind);
 
+// Parses the `[sso-session NAME]` sections of a config file: name -> settings.
+ProfileMap ParseSsoSessions(std::string_view text);
+
 // Where the shared files live: AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE,
 // else ~/.aws/credentials and ~/.aws/config (HOME from `env`).
 std::string CredentialsFilePath(const EnvironmentLookup& env);
@@ -49,6 +53,9 @@ std::string ResolveProfileName(const EnvironmentLookup& env, std::string_view ex
 // The merged settings of `profile` from both files; nullopt when neither
 // file defines it (missing files count as empty).
 std::optional<ProfileSettings> LoadProfile(const EnvironmentLookup& env, std::string_view profile);
+
+// The settings of `[sso-session NAME]` in the config file; nullopt when absent.
+std::optional<ProfileSettings> LoadSsoSession(const EnvironmentLookup& env, std::string_view name);
 
 }  // namespace mem0::aws::profile
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "aws/aws_profile.h"
+#include "aws/credentials_internal.h"
 
 namespace mem0::aws {
 namespace {
@@ -530,8 +531,9 @@ Result<Credentials> RunCredentialProcess(const std::string& command, const std::
   return ParseJsonCredentials(output, "SessionToken", what);
 }
 
-Result<Credentials> FetchProfileCredentials(const EnvironmentLookup& env,
+Result<Credentials> FetchProfileCredentials(const credentials_internal::ProfileContext& context,
                                             const std::string& explicit_profile) {
+  const EnvironmentLookup& env = context.env;
   const std::string profile = profile::ResolveProfileName(env, explicit_profile);
   std::optional<profile::ProfileSettings> settings = profile::LoadProfile(env, profile);
   const std::string label = "shared profile " + Quote(profile);
@@ -553,9 +555,7 @@ Result<Credentials> FetchProfileCredentials(const EnvironmentLookup& env,
     if (Setting(p, "web_identity_token_file")) {
       return NotConfigured(label + ": uses web_identity_token_file (web identity provider)");
     }
-    return CredentialsError(label +
-                            " assumes a role (role_arn with source_profile or credential_source), "
-                            "which mem0-cpp does not support; use credential_process instead");
+    return credentials_internal::AssumeRoleFromProfile(context, profile, *settings);
   }
 
   auto access_key_id = Setting(p, "aws_access_key_id");
@@ -575,12 +575,12 @@ Result<Credentials> FetchProfileCredentials(const EnvironmentLookup& env,
     return RunCredentialProcess(*command, profile);
   }
 
+  if (credentials_internal::IsSsoProfile(*settings)) {
+    return credentials_internal::SsoFromProfile(context, profile, *settings);
+  }
   if (Setting(p, "sso_session") || Setting(p, "sso_start_url")) {
-    return CredentialsError(label +
-                            " uses IAM Identity Center (SSO), which mem0-cpp does not "
-                            "support directly; set credential_process = aws configure "
-                            "export-credentials --profile " +
-                            profile + " --format process");
+    return NotConfigured(label + ": sets sso_session or sso_start_url but not sso_account_id " +
+                         "and sso_role_name");
   }
   return NotConfigured(label + ": has no credentials");
 }
@@ -655,7 +655,9 @@ class WebIdentityFetcher {
         profile_(options.profile),
         sts_endpoint_(options.sts_endpoint),
         clock_(options.clock ? options.clock : SystemClock()),
-        transport_(std::make_shared<LazyTransport>(options.http, HttpTransportOptions{})) {}
+        transport_(std::make_shared<LazyTransport>(options.http, HttpTransportOptions{})),
+        retry_(credentials_internal::MakeRetrySettings(options,
+                                                       credentials_internal::kServiceAttempts)) {}
 
   Result<Credentials> operator()() const {
     MEM0_ASSIGN_OR_RETURN(WebIdentitySettings settings, ResolveWebIdentity(env_, profile_));
@@ -683,7 +685,14 @@ class WebIdentityFetcher {
     request.body = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=" +
                    UrlEncode(settings.role_arn) + "&RoleSessionName=" + UrlEncode(session_name) +
                    "&WebIdentityToken=" + UrlEncode(trimmed_token);
-    Result<HttpResponse> response = transport_->Get().Send(request);
+    // Throttling and an identity provider that is briefly unreachable are
+    // worth another attempt; InvalidIdentityToken and AccessDenied are not.
+    Result<HttpResponse> response = credentials_internal::SendWithRetries(
+        transport_->Get(), request, retry_, [](const HttpResponse& answer) {
+          std::string code = XmlElement(answer.body, "Code").value_or("");
+          return credentials_internal::IsServerErrorOrThrottled(answer) || code == "Throttling" ||
+                 code == "IDPCommunicationError";
+        });
     if (!response.ok()) {
       return CredentialsErrorFrom("web identity: STS AssumeRoleWithWebIdentity", response.error());
     }
@@ -711,7 +720,7 @@ class WebIdentityFetcher {
     if (!sts_endpoint_.empty()) return WithoutTrailingSlash(sts_endpoint_);
     Result<std::string> region = ResolveRegion("", env_, profile_);
     std::string name = region.ok() ? region.value() : "us-east-1";
-    return "https://sts." + name + "." + DnsSuffix(name);
+    return credentials_internal::ServiceEndpoint(env_, "STS", "sts", name);
   }
 
   const EnvironmentLookup env_;
@@ -719,6 +728,7 @@ class WebIdentityFetcher {
   const std::string sts_endpoint_;
   const std::shared_ptr<Clock> clock_;
   const std::shared_ptr<LazyTransport> transport_;
+  const credentials_internal::RetrySettings retry_;
 };
 
 // ---------------------------------------------------------------------------
@@ -729,8 +739,9 @@ class ContainerFetcher {
   explicit ContainerFetcher(const CredentialsChainOptions& options)
       : env_(options.environment),
         transport_(std::make_shared<LazyTransport>(
-            options.http,
-            TransportWithTimeouts(std::chrono::seconds(2), std::chrono::seconds(5)))) {}
+            options.http, TransportWithTimeouts(std::chrono::seconds(2), std::chrono::seconds(5)))),
+        retry_(credentials_internal::MakeRetrySettings(options,
+                                                       credentials_internal::kMetadataAttempts)) {}
 
   Result<Credentials> operator()() const {
     std::string url;
@@ -756,7 +767,8 @@ class ContainerFetcher {
     MEM0_ASSIGN_OR_RETURN(std::optional<std::string> authorization, AuthorizationToken());
     if (authorization) request.headers.emplace_back("Authorization", *authorization);
 
-    Result<HttpResponse> response = transport_->Get().Send(request);
+    Result<HttpResponse> response = credentials_internal::SendWithRetries(
+        transport_->Get(), request, retry_, credentials_internal::IsServerErrorOrThrottled);
     if (!response.ok()) return CredentialsErrorFrom("container: " + url, response.error());
     if (response->status != 200) {
       Error error = CredentialsError("container: " + url + " answered HTTP " +
@@ -803,6 +815,7 @@ class ContainerFetcher {
 
   const EnvironmentLookup env_;
   const std::shared_ptr<LazyTransport> transport_;
+  const credentials_internal::RetrySettings retry_;
 };
 
 // ---------------------------------------------------------------------------
@@ -821,8 +834,9 @@ class InstanceMetadataFetcher {
         clock_(options.clock ? options.clock : SystemClock()),
         // Off EC2 the link-local address does not answer: fail fast.
         transport_(std::make_shared<LazyTransport>(
-            options.http,
-            TransportWithTimeouts(std::chrono::seconds(1), std::chrono::seconds(2)))) {}
+            options.http, TransportWithTimeouts(std::chrono::seconds(1), std::chrono::seconds(2)))),
+        retry_(credentials_internal::MakeRetrySettings(options,
+                                                       credentials_internal::kMetadataAttempts)) {}
 
   // Called only under the caching provider's refresh lock, so the token
   // state needs no lock of its own.
@@ -897,7 +911,11 @@ class InstanceMetadataFetcher {
     request.method = "PUT";
     request.url = endpoint_ + "/latest/api/token";
     request.headers = {{"X-aws-ec2-metadata-token-ttl-seconds", kImdsTokenTtlSeconds}};
-    Result<HttpResponse> response = transport_->Get().Send(request);
+    // No second attempt when nothing answers at all: off EC2 that is the
+    // normal case, and the chain must not wait for it.
+    Result<HttpResponse> response = credentials_internal::SendWithRetries(
+        transport_->Get(), request, retry_, credentials_internal::IsServerErrorOrThrottled,
+        /*retry_network_errors=*/false);
     if (!response.ok()) {
       // Like the SDKs, try IMDSv1 next: a PUT response hop limit of 1 drops
       // token answers to containers on the instance, but not GET answers.
@@ -939,7 +957,10 @@ class InstanceMetadataFetcher {
       request.method = "GET";
       request.url = endpoint_ + path;
       if (!token_.empty()) request.headers = {{"X-aws-ec2-metadata-token", token_}};
-      Result<HttpResponse> response = transport_->Get().Send(request);
+      // Once the service has answered, network errors are retried too.
+      Result<HttpResponse> response = credentials_internal::SendWithRetries(
+          transport_->Get(), request, retry_, credentials_internal::IsServerErrorOrThrottled,
+          /*retry_network_errors=*/!token_unreachable_);
       if (!response.ok()) {
         // Neither the token PUT nor this GET got through: not on EC2.
         if (token_unreachable_) return Unreachable(response.error());
@@ -959,6 +980,7 @@ class InstanceMetadataFetcher {
   const std::string imds_endpoint_;
   const std::shared_ptr<Clock> clock_;
   const std::shared_ptr<LazyTransport> transport_;
+  const credentials_internal::RetrySettings retry_;
   std::string endpoint_;
   std::string last_endpoint_;
   bool v1_fallback_allowed_ = true;
@@ -1012,6 +1034,48 @@ class ChainCredentialsProvider final : public CredentialsProvider {
   std::optional<size_t> remembered_;
 };
 
+// ---------------------------------------------------------------------------
+// What the assume-role and SSO profile sources need from this file.
+
+std::shared_ptr<credentials_internal::ProfileContext> MakeProfileContext(
+    const CredentialsChainOptions& options) {
+  auto context = std::make_shared<credentials_internal::ProfileContext>();
+  context->env = options.environment;
+  context->clock = options.clock ? options.clock : SystemClock();
+  auto transport = std::make_shared<LazyTransport>(options.http, HttpTransportOptions{});
+  context->transport = [transport]() -> HttpTransport& { return transport->Get(); };
+  context->retry =
+      credentials_internal::MakeRetrySettings(options, credentials_internal::kServiceAttempts);
+  context->sts_endpoint = options.sts_endpoint;
+  context->run_process = RunCredentialProcess;
+  // Only used under the profile provider's refresh lock, like the providers
+  // of the chain itself.
+  auto imds = std::make_shared<InstanceMetadataFetcher>(options);
+  auto ecs = std::make_shared<ContainerFetcher>(options);
+  context->credential_source = [env = options.environment, imds, ecs](
+                                   const std::string& source,
+                                   const std::string& profile) -> Result<Credentials> {
+    const std::string what =
+        "credential_source " + Quote(source) + " of shared profile " + Quote(profile);
+    Result<Credentials> credentials = Credentials{};
+    if (source == "Environment") {
+      credentials = EnvironmentCredentialsProvider(env).GetCredentials();
+    } else if (source == "Ec2InstanceMetadata") {
+      credentials = (*imds)();
+    } else if (source == "EcsContainer") {
+      credentials = (*ecs)();
+    } else {
+      return CredentialsError(what +
+                              " is not valid (Environment, Ec2InstanceMetadata or EcsContainer)");
+    }
+    if (credentials.ok()) return credentials;
+    // Named explicitly, so a missing source is an error, not a reason to
+    // move on down the chain.
+    return CredentialsErrorFrom(what, credentials.error());
+  };
+  return context;
+}
+
 }  // namespace
 
 std::shared_ptr<CredentialsProvider> MakeStaticCredentialsProvider(Credentials credentials) {
@@ -1024,9 +1088,10 @@ std::shared_ptr<CredentialsProvider> MakeEnvironmentCredentialsProvider(Environm
 
 std::shared_ptr<CredentialsProvider> MakeProfileCredentialsProvider(
     const CredentialsChainOptions& options) {
-  return MakeCaching([env = options.environment,
-                      profile = options.profile] { return FetchProfileCredentials(env, profile); },
-                     options);
+  auto context = MakeProfileContext(options);
+  return MakeCaching(
+      [context, profile = options.profile] { return FetchProfileCredentials(*context, profile); },
+      options);
 }
 
 std::shared_ptr<CredentialsProvider> MakeWebIdentityCredentialsProvider(
@@ -1089,3 +1154,28 @@ std::string ResolveDynamoDBEndpoint(std::string_view explicit_endpoint,
 }
 
 }  // namespace mem0::aws
+
+// ---------------------------------------------------------------------------
+// Helpers shared with the other credential sources (credentials_internal.h).
+
+namespace mem0::aws::credentials_internal {
+
+Error SourceError(std::string message) { return aws::CredentialsError(std::move(message)); }
+
+Error SourceErrorFrom(std::string context, const Error& cause) {
+  return aws::CredentialsErrorFrom(std::move(context), cause);
+}
+
+std::optional<std::chrono::system_clock::time_point> ParseTimestamp(std::string_view text) {
+  return aws::ParseIso8601(text);
+}
+
+std::optional<std::string> XmlText(std::string_view xml, std::string_view tag) {
+  return aws::XmlElement(xml, tag);
+}
+
+std::string PercentEncode(std::string_view text) { return aws::UrlEncode(text); }
+
+std::string PartitionDnsSuffix(std::string_view region) { return aws::DnsSuffix(region); }
+
+}  // namespace mem0::aws::credentials_internal

@@ -28,6 +28,7 @@ namespace {
 
 using mem0::testing::FakeClock;
 using mem0::testing::LoopbackServer;
+using mem0::testing::RecordingSleeper;
 using std::chrono::system_clock;
 using namespace std::chrono_literals;
 
@@ -122,7 +123,9 @@ std::string JsonCredentials(const std::string& access_key_id, const std::string&
 // on, and a fake clock an hour before kExpiration.
 class CredentialsTestBase : public ::testing::Test {
  protected:
-  CredentialsTestBase() : clock_(std::make_shared<FakeClock>(kExpiration - 1h)) {
+  CredentialsTestBase()
+      : clock_(std::make_shared<FakeClock>(kExpiration - 1h)),
+        sleeper_(std::make_shared<RecordingSleeper>()) {
     env_["HOME"] = home_.path();
     env_["AWS_EC2_METADATA_DISABLED"] = "true";
   }
@@ -132,12 +135,14 @@ class CredentialsTestBase : public ::testing::Test {
     options.environment = EnvFrom(env_);
     options.clock = clock_;
     options.refresh_margin = 300s;
+    options.sleeper = sleeper_;  // retries back off without waiting
     return options;
   }
 
   TempDir home_;
   std::map<std::string, std::string> env_;
   std::shared_ptr<FakeClock> clock_;
+  std::shared_ptr<RecordingSleeper> sleeper_;
 };
 
 // ---------------------------------------------------------------------------
@@ -731,24 +736,25 @@ TEST_F(CredentialsRefreshTest, FailedRefreshKeepsServingUnexpiredCredentials) {
   auto provider = MakeContainerCredentialsProvider(Options());
   ASSERT_EQ(provider->GetCredentials()->access_key_id, "ASIAECS1");
 
+  // Each refresh makes 3 attempts against the failing agent.
   SetTime(*clock_, kExpiration - 60s);  // due for refresh, not yet expired
   auto stale = provider->GetCredentials();
   ASSERT_TRUE(stale.ok()) << stale.error().ToString();
   EXPECT_EQ(stale->access_key_id, "ASIAECS1");
-  EXPECT_EQ(hits_.load(), 2);
+  EXPECT_EQ(hits_.load(), 4);
   // No new attempt on every call right after a failure...
   EXPECT_TRUE(provider->GetCredentials().ok());
-  EXPECT_EQ(hits_.load(), 2);
+  EXPECT_EQ(hits_.load(), 4);
   // ...but a bit later it tries again.
   SetTime(*clock_, kExpiration - 30s);
   EXPECT_TRUE(provider->GetCredentials().ok());
-  EXPECT_EQ(hits_.load(), 3);
+  EXPECT_EQ(hits_.load(), 7);
 
   SetTime(*clock_, kExpiration + 1s);  // really expired: the failure surfaces
   auto expired = provider->GetCredentials();
   ASSERT_FALSE(expired.ok());
   EXPECT_EQ(expired.error().code, ErrorCode::kCredentialsError);
-  EXPECT_EQ(hits_.load(), 4);
+  EXPECT_EQ(hits_.load(), 10);
 }
 
 TEST_F(CredentialsRefreshTest, ConcurrentCallersShareOneRefresh) {

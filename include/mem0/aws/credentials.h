@@ -2,8 +2,21 @@
 //   1. explicit keys (config)
 //   2. environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
 //   3. shared files: ~/.aws/credentials and ~/.aws/config (AWS_PROFILE,
-//      AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE), including
-//      credential_process
+//      AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE), in this order:
+//      a. assume role: role_arn with source_profile (static keys,
+//         credential_process, SSO or another role profile; cycles are an
+//         error) or credential_source (Environment, Ec2InstanceMetadata,
+//         EcsContainer), then STS AssumeRole (external_id,
+//         role_session_name, default mem0-cpp-<unix seconds>,
+//         duration_seconds; mfa_serial is refused: no prompting)
+//      b. static keys, then credential_process
+//      c. IAM Identity Center: sso_session (an [sso-session] section) or
+//         legacy sso_start_url, with sso_account_id and sso_role_name: the
+//         token cached in ~/.aws/sso/cache by `aws sso login` (refreshed
+//         through SSO OIDC near expiry for sso_session profiles), then the
+//         portal's GetRoleCredentials
+//      STS and SSO endpoints: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SSO,
+//      AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL, else regional.
 //   4. web identity: AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN through STS
 //      AssumeRoleWithWebIdentity
 //   5. ECS container credentials: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or
@@ -56,6 +69,12 @@ struct CredentialsChainOptions {
       imds_endpoint;  // default: AWS_EC2_METADATA_SERVICE_ENDPOINT or http://169.254.169.254
   // Refresh temporary credentials this long before they expire.
   std::chrono::seconds refresh_margin{300};
+  // Retries of STS, SSO, ECS and IMDS calls, like data-plane calls: network
+  // errors, 5xx and throttling are retried with capped exponential backoff
+  // and full jitter; other 4xx answers (e.g. AccessDenied) are not.
+  int max_attempts = 0;              // 0: 3 for IMDS and ECS, 5 for STS and SSO
+  std::shared_ptr<Sleeper> sleeper;  // null: RealSleeper()
+  std::function<double()> jitter;    // uniform in [0, 1); null: a PRNG
 };
 
 std::shared_ptr<CredentialsProvider> MakeStaticCredentialsProvider(Credentials credentials);
