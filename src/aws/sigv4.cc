@@ -13,7 +13,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
-#include <stdexcept>
+#include <optional>
 #include <utility>
 
 namespace mem0::aws::sigv4 {
@@ -28,14 +28,16 @@ constexpr char kHexDigitsLower[] = "0123456789abcdef";
 constexpr char kHexDigitsUpper[] = "0123456789ABCDEF";
 
 // Fetched once: in OpenSSL 3 passing EVP_sha256() makes every EVP_DigestInit
-// look the algorithm up again under a lock.
+// look the algorithm up again under a lock. Should the fetch fail, EVP_sha256()
+// still lets EVP_DigestInit try (and report failure) on each call.
 const EVP_MD* Sha256Algorithm() {
-  static const EVP_MD* const algorithm = [] {
-    EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    if (fetched == nullptr) throw std::runtime_error("OpenSSL: SHA256 is unavailable");
-    return fetched;
-  }();
-  return algorithm;
+  static const EVP_MD* const algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return algorithm != nullptr ? algorithm : EVP_sha256();
+}
+
+Error OpenSslError() {
+  return MakeError(ErrorCode::kInternal, "OpenSSL: SHA-256 failed (out of memory, or no provider)",
+                   "OpenSslError");
 }
 
 struct DigestContextDeleter {
@@ -43,17 +45,19 @@ struct DigestContextDeleter {
 };
 
 // One reusable digest context per thread: re-initialising a context for the
-// same algorithm is cheap, allocating one per digest is not.
+// same algorithm is cheap, allocating one per digest is not. nullptr when
+// out of memory (tried again next time).
 EVP_MD_CTX* ThreadDigestContext() {
-  thread_local std::unique_ptr<EVP_MD_CTX, DigestContextDeleter> context(EVP_MD_CTX_new());
-  if (context == nullptr) throw std::runtime_error("OpenSSL: out of memory");
+  thread_local std::unique_ptr<EVP_MD_CTX, DigestContextDeleter> context;
+  if (context == nullptr) context.reset(EVP_MD_CTX_new());
   return context.get();
 }
 
-// SHA-256 over the concatenation of `parts`.
+// SHA-256 over the concatenation of `parts`; nullopt when OpenSSL fails.
 template <std::size_t N>
-Digest Sha256Of(const std::array<std::string_view, N>& parts) {
+std::optional<Digest> Sha256Of(const std::array<std::string_view, N>& parts) {
   EVP_MD_CTX* context = ThreadDigestContext();
+  if (context == nullptr) return std::nullopt;
   Digest digest{};
   unsigned int length = 0;
   bool ok = EVP_DigestInit_ex(context, Sha256Algorithm(), nullptr) == 1;
@@ -61,7 +65,7 @@ Digest Sha256Of(const std::array<std::string_view, N>& parts) {
     ok = ok && EVP_DigestUpdate(context, part.data(), part.size()) == 1;
   }
   ok = ok && EVP_DigestFinal_ex(context, digest.data(), &length) == 1;
-  if (!ok || length != kSha256Size) throw std::runtime_error("OpenSSL: SHA-256 failed");
+  if (!ok || length != kSha256Size) return std::nullopt;
   return digest;
 }
 
@@ -72,11 +76,12 @@ std::string_view AsView(const unsigned char* bytes, std::size_t size) {
 // HMAC-SHA256 (RFC 2104) on the thread's digest context. OpenSSL's one-shot
 // HMAC() fetches the algorithm and allocates contexts on every call and
 // measured about four times slower for these short inputs.
-Digest Hmac(std::string_view key, std::string_view data) {
-  Digest hashed_key;
+std::optional<Digest> Hmac(std::string_view key, std::string_view data) {
+  std::optional<Digest> hashed_key;
   if (key.size() > kSha256BlockSize) {
     hashed_key = Sha256Of(std::array{key});
-    key = AsView(hashed_key.data(), hashed_key.size());
+    if (!hashed_key) return std::nullopt;
+    key = AsView(hashed_key->data(), hashed_key->size());
   }
   std::array<unsigned char, kSha256BlockSize> inner_pad;
   std::array<unsigned char, kSha256BlockSize> outer_pad;
@@ -86,9 +91,11 @@ Digest Hmac(std::string_view key, std::string_view data) {
     inner_pad[i] ^= static_cast<unsigned char>(key[i]);
     outer_pad[i] ^= static_cast<unsigned char>(key[i]);
   }
-  const Digest inner = Sha256Of(std::array{AsView(inner_pad.data(), inner_pad.size()), data});
+  const std::optional<Digest> inner =
+      Sha256Of(std::array{AsView(inner_pad.data(), inner_pad.size()), data});
+  if (!inner) return std::nullopt;
   return Sha256Of(
-      std::array{AsView(outer_pad.data(), outer_pad.size()), AsView(inner.data(), inner.size())});
+      std::array{AsView(outer_pad.data(), outer_pad.size()), AsView(inner->data(), inner->size())});
 }
 
 void AppendHex(std::string& out, const unsigned char* bytes, std::size_t size) {
@@ -379,16 +386,17 @@ bool HasHeader(const Headers& headers, std::string_view name) {
 }
 
 template <typename KeyProvider>
-SigningResult SignWith(HttpRequest& request, const Credentials& credentials,
-                       const SigningParams& params, KeyProvider&& signing_key_for_date) {
+Result<SigningResult> SignWith(HttpRequest& request, const Credentials& credentials,
+                               const SigningParams& params, KeyProvider&& signing_key_for_date) {
   const UrlParts url = SplitUrl(request.url);
   const std::array<char, 16> amz_date_text = FormatAmzDate(params.time);
   const std::string_view amz_date(amz_date_text.data(), amz_date_text.size());
   const std::string_view date = amz_date.substr(0, 8);
 
-  const Digest payload_digest = Sha256Of(std::array{std::string_view(request.body)});
+  const std::optional<Digest> payload_digest = Sha256Of(std::array{std::string_view(request.body)});
+  if (!payload_digest) return OpenSslError();
   std::string payload_hash;
-  AppendHex(payload_hash, payload_digest.data(), payload_digest.size());
+  AppendHex(payload_hash, payload_digest->data(), payload_digest->size());
 
   // Headers Sign() adds, in the order the suite's signed requests show them.
   RemoveHeaders(request.headers, params.sign_body_header);
@@ -455,7 +463,8 @@ SigningResult SignWith(HttpRequest& request, const Credentials& credentials,
   canonical.append(payload_hash);
 
   // String to sign: algorithm, date-time, scope, hash of the canonical request.
-  const Digest canonical_digest = Sha256Of(std::array{std::string_view(canonical)});
+  const std::optional<Digest> canonical_digest = Sha256Of(std::array{std::string_view(canonical)});
+  if (!canonical_digest) return OpenSslError();
   std::string& string_to_sign = result.string_to_sign;
   string_to_sign.reserve(kAlgorithm.size() + amz_date.size() + date.size() + params.region.size() +
                          params.service.size() + 2 * kSha256Size + 24);
@@ -472,15 +481,16 @@ SigningResult SignWith(HttpRequest& request, const Credentials& credentials,
   string_to_sign.append("/aws4_request");
   const std::size_t scope_end = string_to_sign.size();
   string_to_sign.push_back('\n');
-  AppendHex(string_to_sign, canonical_digest.data(), canonical_digest.size());
+  AppendHex(string_to_sign, canonical_digest->data(), canonical_digest->size());
   const std::string_view scope =
       std::string_view(string_to_sign).substr(scope_start, scope_end - scope_start);
 
-  const SigningKey signing_key = signing_key_for_date(date);
-  const Digest signature =
+  MEM0_ASSIGN_OR_RETURN(const SigningKey signing_key, signing_key_for_date(date));
+  const std::optional<Digest> signature =
       Hmac(AsView(signing_key.data(), signing_key.size()), std::string_view(string_to_sign));
+  if (!signature) return OpenSslError();
   result.signature.reserve(2 * kSha256Size);
-  AppendHex(result.signature, signature.data(), signature.size());
+  AppendHex(result.signature, signature->data(), signature->size());
 
   std::string& authorization = result.authorization;
   authorization.reserve(kAlgorithm.size() + credentials.access_key_id.size() + scope.size() +
@@ -507,20 +517,22 @@ std::string HexEncode(std::string_view bytes) {
   return hex;
 }
 
-std::string Sha256Hex(std::string_view data) {
-  const Digest digest = Sha256Of(std::array{data});
+Result<std::string> Sha256Hex(std::string_view data) {
+  const std::optional<Digest> digest = Sha256Of(std::array{data});
+  if (!digest) return OpenSslError();
   std::string hex;
-  AppendHex(hex, digest.data(), digest.size());
+  AppendHex(hex, digest->data(), digest->size());
   return hex;
 }
 
-std::string HmacSha256(std::string_view key, std::string_view data) {
-  const Digest mac = Hmac(key, data);
-  return std::string(AsView(mac.data(), mac.size()));
+Result<std::string> HmacSha256(std::string_view key, std::string_view data) {
+  const std::optional<Digest> mac = Hmac(key, data);
+  if (!mac) return OpenSslError();
+  return std::string(AsView(mac->data(), mac->size()));
 }
 
-SigningKey DeriveSigningKey(std::string_view secret_access_key, std::string_view date,
-                            std::string_view region, std::string_view service) {
+Result<SigningKey> DeriveSigningKey(std::string_view secret_access_key, std::string_view date,
+                                    std::string_view region, std::string_view service) {
   // "AWS4" + secret, built on the stack for any realistic secret length.
   std::array<char, 128> prefixed_buffer;
   std::string prefixed_heap;
@@ -534,18 +546,24 @@ SigningKey DeriveSigningKey(std::string_view secret_access_key, std::string_view
     prefixed_heap.append(secret_access_key);
     prefixed = prefixed_heap;
   }
-  const Digest date_key = Hmac(prefixed, date);
-  const Digest region_key = Hmac(AsView(date_key.data(), date_key.size()), region);
-  const Digest service_key = Hmac(AsView(region_key.data(), region_key.size()), service);
-  const Digest signing_key = Hmac(AsView(service_key.data(), service_key.size()), "aws4_request");
+  const std::optional<Digest> date_key = Hmac(prefixed, date);
   // The copies of the secret should not linger on the stack or heap.
   OPENSSL_cleanse(prefixed_buffer.data(), prefixed_buffer.size());
   OPENSSL_cleanse(prefixed_heap.data(), prefixed_heap.size());
-  return signing_key;
+  if (!date_key) return OpenSslError();
+  const std::optional<Digest> region_key = Hmac(AsView(date_key->data(), date_key->size()), region);
+  if (!region_key) return OpenSslError();
+  const std::optional<Digest> service_key =
+      Hmac(AsView(region_key->data(), region_key->size()), service);
+  if (!service_key) return OpenSslError();
+  const std::optional<Digest> signing_key =
+      Hmac(AsView(service_key->data(), service_key->size()), "aws4_request");
+  if (!signing_key) return OpenSslError();
+  return *signing_key;
 }
 
-SigningKey SigningKeyCache::Get(std::string_view secret_access_key, std::string_view date,
-                                std::string_view region, std::string_view service) {
+Result<SigningKey> SigningKeyCache::Get(std::string_view secret_access_key, std::string_view date,
+                                        std::string_view region, std::string_view service) {
   auto find = [&]() -> Entry* {
     for (Entry& entry : entries_) {
       if (entry.date == date && entry.region == region && entry.service == service &&
@@ -564,7 +582,8 @@ SigningKey SigningKeyCache::Get(std::string_view secret_access_key, std::string_
   }
   // Derived outside the lock so a miss does not stall other signers; two
   // threads racing on the same miss both derive the same key, harmlessly.
-  const SigningKey key = DeriveSigningKey(secret_access_key, date, region, service);
+  MEM0_ASSIGN_OR_RETURN(const SigningKey key,
+                        DeriveSigningKey(secret_access_key, date, region, service));
   std::lock_guard<std::mutex> lock(mutex_);
   if (find() != nullptr) return key;  // another thread inserted it meanwhile
   Entry fresh{std::string(secret_access_key),
@@ -584,15 +603,15 @@ SigningKey SigningKeyCache::Get(std::string_view secret_access_key, std::string_
   return key;
 }
 
-SigningResult Sign(HttpRequest& request, const Credentials& credentials,
-                   const SigningParams& params) {
+Result<SigningResult> Sign(HttpRequest& request, const Credentials& credentials,
+                           const SigningParams& params) {
   return SignWith(request, credentials, params, [&](std::string_view date) {
     return DeriveSigningKey(credentials.secret_access_key, date, params.region, params.service);
   });
 }
 
-SigningResult Sign(HttpRequest& request, const Credentials& credentials,
-                   const SigningParams& params, SigningKeyCache& key_cache) {
+Result<SigningResult> Sign(HttpRequest& request, const Credentials& credentials,
+                           const SigningParams& params, SigningKeyCache& key_cache) {
   return SignWith(request, credentials, params, [&](std::string_view date) {
     return key_cache.Get(credentials.secret_access_key, date, params.region, params.service);
   });

@@ -16,6 +16,7 @@
 
 #include "mem0/aws/credentials.h"
 #include "mem0/aws/http.h"
+#include "mem0/core/result.h"
 
 namespace mem0::aws::sigv4 {
 
@@ -53,14 +54,17 @@ struct SigningResult {
 // request. Every other header is signed except hop-by-hop ones, User-Agent
 // and X-Amzn-Trace-Id (botocore's list). The URL path is taken as sent
 // (already percent-encoded) and encoded once more, per SigV4 for non-S3.
-SigningResult Sign(HttpRequest& request, const Credentials& credentials,
-                   const SigningParams& params);
+//
+// Errors (kInternal) only when OpenSSL cannot hash (out of memory, or no
+// SHA-256 provider); these functions never throw.
+Result<SigningResult> Sign(HttpRequest& request, const Credentials& credentials,
+                           const SigningParams& params);
 
 // The derived key HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region),
 // service), "aws4_request"); `date` is yyyymmdd.
 using SigningKey = std::array<unsigned char, 32>;
-SigningKey DeriveSigningKey(std::string_view secret_access_key, std::string_view date,
-                            std::string_view region, std::string_view service);
+Result<SigningKey> DeriveSigningKey(std::string_view secret_access_key, std::string_view date,
+                                    std::string_view region, std::string_view service);
 
 // Remembers derived signing keys, which change only daily per (secret, region,
 // service): saves four of the five HMACs a signature costs. Small and bounded;
@@ -71,8 +75,8 @@ class SigningKeyCache {
   SigningKeyCache(const SigningKeyCache&) = delete;
   SigningKeyCache& operator=(const SigningKeyCache&) = delete;
 
-  SigningKey Get(std::string_view secret_access_key, std::string_view date, std::string_view region,
-                 std::string_view service);
+  Result<SigningKey> Get(std::string_view secret_access_key, std::string_view date,
+                         std::string_view region, std::string_view service);
 
  private:
   struct Entry {
@@ -90,12 +94,12 @@ class SigningKeyCache {
 };
 
 // Same as Sign() above, taking the derived key from `key_cache`.
-SigningResult Sign(HttpRequest& request, const Credentials& credentials,
-                   const SigningParams& params, SigningKeyCache& key_cache);
+Result<SigningResult> Sign(HttpRequest& request, const Credentials& credentials,
+                           const SigningParams& params, SigningKeyCache& key_cache);
 
 // Hex SHA-256 and HMAC helpers (OpenSSL), shared with the client.
-std::string Sha256Hex(std::string_view data);
-std::string HmacSha256(std::string_view key, std::string_view data);  // raw bytes
+Result<std::string> Sha256Hex(std::string_view data);
+Result<std::string> HmacSha256(std::string_view key, std::string_view data);  // raw bytes
 std::string HexEncode(std::string_view bytes);
 
 }  // namespace mem0::aws::sigv4

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstring>
 #include <mutex>
 #include <vector>
@@ -283,7 +284,14 @@ class SocketTransport final : public HttpTransport {
     if (!status_line.starts_with("HTTP/1.") || status_line.size() < 12) {
       return NetworkError("malformed HTTP status line");
     }
-    response.status = std::atoi(std::string(status_line.substr(9, 3)).c_str());
+    // "HTTP/1.x NNN reason": exactly three digits.
+    const char* status_text = status_line.data() + 9;
+    const auto [status_end, status_ec] =
+        std::from_chars(status_text, status_text + 3, response.status);
+    if (status_ec != std::errc() || status_end != status_text + 3 || status_line[8] != ' ' ||
+        response.status < 100 || (status_line.size() > 12 && status_line[12] != ' ')) {
+      return NetworkError("malformed HTTP status line");
+    }
     keep_alive = status_line.starts_with("HTTP/1.1");
     std::optional<size_t> content_length;
     bool chunked = false;
@@ -304,7 +312,13 @@ class SocketTransport final : public HttpTransport {
       while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
         value.remove_suffix(1);
       if (name == "content-length") {
-        content_length = std::strtoull(std::string(value).c_str(), nullptr, 10);
+        size_t length = 0;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), length);
+        if (ec != std::errc() || end != value.data() + value.size() || value.empty() ||
+            (content_length && *content_length != length)) {
+          return NetworkError("malformed Content-Length: " + std::string(value.substr(0, 40)));
+        }
+        content_length = length;
       } else if (name == "transfer-encoding") {
         chunked = EqualsIgnoreCase(value, "chunked");
       } else if (name == "connection") {
@@ -338,6 +352,10 @@ class SocketTransport final : public HttpTransport {
     return response;
   }
 
+  // Far above any DynamoDB reply (at most 16 MB), and keeps offsets from
+  // overflowing.
+  static constexpr size_t kMaxChunkSize = size_t{1} << 32;
+
   static Result<std::string> ReadChunked(Connection& connection, std::string& data,
                                          SteadyClock::time_point deadline) {
     std::string body;
@@ -355,7 +373,16 @@ class SocketTransport final : public HttpTransport {
         MEM0_ASSIGN_OR_RETURN(size_t n, connection.ReadSome(data, deadline));
         if (n == 0) return NetworkError("connection closed mid-chunk");
       }
-      size_t size = std::strtoull(data.c_str() + pos, nullptr, 16);
+      // chunk-size [; extensions] CRLF; the size in hex.
+      size_t size = 0;
+      const char* size_text = data.data() + pos;
+      const char* line = data.data() + line_end;
+      const auto [size_end, ec] = std::from_chars(size_text, line, size, 16);
+      if (ec != std::errc() || size_end == size_text ||
+          (size_end != line && *size_end != ';' && *size_end != ' ' && *size_end != '\t') ||
+          size > kMaxChunkSize) {
+        return NetworkError("malformed chunk size");
+      }
       pos = line_end + 2;
       if (size == 0) {
         // Skip trailers up to the final empty line.

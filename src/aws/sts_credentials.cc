@@ -204,7 +204,9 @@ class RoleResolver {
     params.region = region;
     params.service = "sts";
     params.time = context_.clock->Now();
-    sigv4::Sign(request, source, params);
+    if (auto signed_request = sigv4::Sign(request, source, params); !signed_request.ok()) {
+      return SourceErrorFrom(what, signed_request.error());
+    }
 
     Result<HttpResponse> response =
         SendWithRetries(context_.transport(), request, context_.retry, RetryableStsAnswer);

@@ -176,7 +176,9 @@ int RunClientBench(const ClientBenchOptions& options) {
                      {"X-Amz-Target", "DynamoDB_20120810.GetItem"}};
   aws::sigv4::SigningParams params{config.region, "dynamodb",
                                         std::chrono::system_clock::now()};
-  aws::sigv4::Sign(request, {"AKIDBENCH", "bench", "", std::nullopt}, params);
+  auto signed_request =
+      aws::sigv4::Sign(request, {"AKIDBENCH", "bench", "", std::nullopt}, params);
+  if (!signed_request.ok()) return Fail(signed_request.error());
   std::string wire = "POST / HTTP/1.1\r\n";
   for (const auto& [name, value] : request.headers) wire += name + ": " + value + "\r\n";
   wire += "Content-Length: " + std::to_string(request.body.size()) + "\r\n\r\n" + request.body;

@@ -5,8 +5,17 @@
 
 #include <string>
 
+#include "mem0/core/result.h"
+
 namespace mem0 {
 
+// A UUID from the CSPRNG, or kInternal if OpenSSL cannot produce random
+// bytes (it fails only when the operating system cannot seed it).
+Result<std::string> NewRandomUuid();
+
+// Never fails or throws: if the CSPRNG fails, a UUID mixed from the clocks,
+// the process and thread ids and a counter, unique but not unpredictable.
+// Ids need uniqueness only; use NewRandomUuid where a failure must show.
 std::string NewUuid();
 
 }  // namespace mem0

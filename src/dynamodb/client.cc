@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
+#include <limits>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -131,39 +133,147 @@ void AddIfSet(Json& body, const char* field, const std::string& value) {
   if (!value.empty()) body[field] = value;
 }
 
-std::optional<ConsumedCapacity> ParseConsumedCapacity(const Json& json) {
-  if (!json.is_object()) return std::nullopt;
+// Checked reads of reply fields. A reply that parses as JSON but has a field
+// of the wrong type (or a number out of range) is damaged: kNetworkError, as
+// for a failed CRC32, with a message that names the field. An absent or null
+// field reads as the default, as DynamoDB omits what does not apply.
+Error MalformedReply(const std::string& what) {
+  return MakeError(ErrorCode::kNetworkError, "malformed DynamoDB reply: " + what,
+                   "MalformedResponse");
+}
+
+std::string FieldPath(std::string_view where, std::string_view name) {
+  std::string path(where);
+  if (!path.empty() && !name.starts_with('[')) path += '.';
+  return path.append(name);
+}
+
+// The field, or nullptr when `object` lacks it (or it is null).
+const Json* Field(const Json& object, const std::string& name) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+Result<std::string> ReadString(const Json& object, const std::string& name, std::string_view where,
+                               std::string fallback = {}) {
+  const Json* field = Field(object, name);
+  if (field == nullptr) return fallback;
+  if (!field->is_string()) return MalformedReply(FieldPath(where, name) + " is not a string");
+  return field->get_ref<const std::string&>();
+}
+
+// A non-negative integer that fits int64 (every count and capacity here).
+Result<int64_t> ReadCount(const Json& object, const std::string& name, std::string_view where) {
+  const Json* field = Field(object, name);
+  if (field == nullptr) return int64_t{0};
+  if (!field->is_number_integer()) {
+    return MalformedReply(FieldPath(where, name) + " is not an integer");
+  }
+  if (field->is_number_unsigned()) {
+    const auto value = field->get<uint64_t>();
+    if (value <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      return static_cast<int64_t>(value);
+    }
+  } else if (const auto value = field->get<int64_t>(); value >= 0) {
+    return value;
+  }
+  return MalformedReply(FieldPath(where, name) + " is out of range: " + field->dump());
+}
+
+Result<double> ReadDouble(const Json& object, const std::string& name, std::string_view where) {
+  const Json* field = Field(object, name);
+  if (field == nullptr) return 0.0;
+  if (!field->is_number()) return MalformedReply(FieldPath(where, name) + " is not a number");
+  return field->get<double>();
+}
+
+Result<bool> ReadBool(const Json& object, const std::string& name, std::string_view where) {
+  const Json* field = Field(object, name);
+  if (field == nullptr) return false;
+  if (!field->is_boolean()) return MalformedReply(FieldPath(where, name) + " is not a boolean");
+  return field->get<bool>();
+}
+
+// nullptr when absent.
+Result<const Json*> ReadObject(const Json& object, const std::string& name,
+                               std::string_view where) {
+  const Json* field = Field(object, name);
+  if (field != nullptr && !field->is_object()) {
+    return MalformedReply(FieldPath(where, name) + " is not an object");
+  }
+  return field;
+}
+
+// nullptr when absent; with `of_objects`, every element must be an object.
+Result<const Json*> ReadArray(const Json& object, const std::string& name, std::string_view where,
+                              bool of_objects = false) {
+  const Json* field = Field(object, name);
+  if (field == nullptr) return field;
+  if (!field->is_array()) return MalformedReply(FieldPath(where, name) + " is not an array");
+  if (of_objects) {
+    for (size_t i = 0; i < field->size(); ++i) {
+      if (!(*field)[i].is_object()) {
+        return MalformedReply(FieldPath(where, name) + "[" + std::to_string(i) +
+                              "] is not an object");
+      }
+    }
+  }
+  return field;
+}
+
+// An item in a reply; the codec's message says where inside it.
+Result<Item> ReadItem(const Json& json, std::string_view path) {
+  auto item = ItemFromJson(json);
+  if (!item.ok()) return MalformedReply(std::string(path) + ": " + item.error().message);
+  return item;
+}
+
+Result<ConsumedCapacity> ParseConsumedCapacity(const Json& json, std::string_view where) {
+  if (!json.is_object()) return MalformedReply(std::string(where) + " is not an object");
   ConsumedCapacity cc;
-  cc.table_name = json.value("TableName", "");
-  cc.capacity_units = json.value("CapacityUnits", 0.0);
-  cc.read_capacity_units = json.value("ReadCapacityUnits", 0.0);
-  cc.write_capacity_units = json.value("WriteCapacityUnits", 0.0);
+  MEM0_ASSIGN_OR_RETURN(cc.table_name, ReadString(json, "TableName", where));
+  MEM0_ASSIGN_OR_RETURN(cc.capacity_units, ReadDouble(json, "CapacityUnits", where));
+  MEM0_ASSIGN_OR_RETURN(cc.read_capacity_units, ReadDouble(json, "ReadCapacityUnits", where));
+  MEM0_ASSIGN_OR_RETURN(cc.write_capacity_units, ReadDouble(json, "WriteCapacityUnits", where));
   return cc;
 }
 
-std::vector<ConsumedCapacity> ParseConsumedCapacityList(const Json& body) {
+// The single ConsumedCapacity object of item operations.
+Result<std::optional<ConsumedCapacity>> OptionalConsumedCapacity(const Json& body) {
+  MEM0_ASSIGN_OR_RETURN(const Json* json, ReadObject(body, "ConsumedCapacity", ""));
+  if (json == nullptr) return std::optional<ConsumedCapacity>();
+  MEM0_ASSIGN_OR_RETURN(ConsumedCapacity cc, ParseConsumedCapacity(*json, "ConsumedCapacity"));
+  return std::optional<ConsumedCapacity>(std::move(cc));
+}
+
+// The ConsumedCapacity array of batch and transaction operations.
+Result<std::vector<ConsumedCapacity>> ParseConsumedCapacityList(const Json& body) {
   std::vector<ConsumedCapacity> out;
-  auto it = body.find("ConsumedCapacity");
-  if (it == body.end() || !it->is_array()) return out;
-  for (const auto& entry : *it) {
-    if (auto cc = ParseConsumedCapacity(entry)) out.push_back(*cc);
+  MEM0_ASSIGN_OR_RETURN(const Json* list, ReadArray(body, "ConsumedCapacity", ""));
+  if (list == nullptr) return out;
+  for (size_t i = 0; i < list->size(); ++i) {
+    MEM0_ASSIGN_OR_RETURN(
+        ConsumedCapacity cc,
+        ParseConsumedCapacity((*list)[i], "ConsumedCapacity[" + std::to_string(i) + "]"));
+    out.push_back(std::move(cc));
   }
   return out;
 }
 
-Result<std::optional<Item>> OptionalItem(const Json& body, const char* field) {
-  auto it = body.find(field);
-  if (it == body.end() || it->is_null()) return std::optional<Item>();
-  MEM0_ASSIGN_OR_RETURN(Item item, ItemFromJson(*it));
+Result<std::optional<Item>> OptionalItem(const Json& body, const char* field,
+                                         std::string_view where = "") {
+  const Json* json = Field(body, field);
+  if (json == nullptr) return std::optional<Item>();
+  MEM0_ASSIGN_OR_RETURN(Item item, ReadItem(*json, FieldPath(where, field)));
   return std::optional<Item>(std::move(item));
 }
 
 Result<PutItemResponse> ParseWriteResponse(const Json& body) {
   PutItemResponse response;
   MEM0_ASSIGN_OR_RETURN(response.attributes, OptionalItem(body, "Attributes"));
-  if (auto it = body.find("ConsumedCapacity"); it != body.end()) {
-    response.consumed_capacity = ParseConsumedCapacity(*it);
-  }
+  MEM0_ASSIGN_OR_RETURN(response.consumed_capacity, OptionalConsumedCapacity(body));
   return response;
 }
 
@@ -187,62 +297,95 @@ Json ThroughputJson(const ProvisionedThroughput& t) {
           {"WriteCapacityUnits", t.write_capacity_units}};
 }
 
-void ParseKeySchema(const Json& schema, const Json& definitions, KeyElement& hash,
-                    std::optional<KeyElement>& range) {
-  auto type_of = [&](const std::string& name) {
-    for (const auto& def : definitions) {
-      if (def.value("AttributeName", "") == name) {
-        return ScalarTypeFromName(def.value("AttributeType", "S"));
+Status ParseKeySchema(const Json& owner, const Json* definitions, std::string_view where,
+                      KeyElement& hash, std::optional<KeyElement>& range) {
+  MEM0_ASSIGN_OR_RETURN(const Json* schema, ReadArray(owner, "KeySchema", where, true));
+  if (schema == nullptr) return {};
+  const std::string schema_path = FieldPath(where, "KeySchema");
+  for (size_t i = 0; i < schema->size(); ++i) {
+    const Json& element = (*schema)[i];
+    const std::string path = schema_path + "[" + std::to_string(i) + "]";
+    KeyElement key{"", ScalarType::kS};
+    MEM0_ASSIGN_OR_RETURN(key.name, ReadString(element, "AttributeName", path));
+    MEM0_ASSIGN_OR_RETURN(std::string key_type, ReadString(element, "KeyType", path));
+    for (size_t j = 0; definitions != nullptr && j < definitions->size(); ++j) {
+      const Json& def = (*definitions)[j];
+      const std::string def_path = "AttributeDefinitions[" + std::to_string(j) + "]";
+      MEM0_ASSIGN_OR_RETURN(std::string name, ReadString(def, "AttributeName", def_path));
+      if (name == key.name) {
+        MEM0_ASSIGN_OR_RETURN(std::string type, ReadString(def, "AttributeType", def_path, "S"));
+        key.type = ScalarTypeFromName(type);
+        break;
       }
     }
-    return ScalarType::kS;
-  };
-  for (const auto& element : schema) {
-    KeyElement key{element.value("AttributeName", ""), ScalarType::kS};
-    key.type = type_of(key.name);
-    if (element.value("KeyType", "") == "HASH") {
+    if (key_type == "HASH") {
       hash = key;
     } else {
       range = key;
     }
   }
+  return {};
 }
 
-std::optional<ProvisionedThroughput> ParseThroughput(const Json& json) {
-  if (!json.is_object()) return std::nullopt;
-  ProvisionedThroughput t{json.value("ReadCapacityUnits", int64_t{0}),
-                          json.value("WriteCapacityUnits", int64_t{0})};
-  if (t.read_capacity_units == 0 && t.write_capacity_units == 0) return std::nullopt;
-  return t;
+Result<std::optional<ProvisionedThroughput>> ParseThroughput(const Json& owner,
+                                                             std::string_view where) {
+  using Out = std::optional<ProvisionedThroughput>;
+  MEM0_ASSIGN_OR_RETURN(const Json* json, ReadObject(owner, "ProvisionedThroughput", where));
+  if (json == nullptr) return Out();
+  const std::string path = FieldPath(where, "ProvisionedThroughput");
+  ProvisionedThroughput t{};
+  MEM0_ASSIGN_OR_RETURN(t.read_capacity_units, ReadCount(*json, "ReadCapacityUnits", path));
+  MEM0_ASSIGN_OR_RETURN(t.write_capacity_units, ReadCount(*json, "WriteCapacityUnits", path));
+  if (t.read_capacity_units == 0 && t.write_capacity_units == 0) return Out();
+  return Out(t);
 }
 
-TableDescription ParseTableDescription(const Json& table) {
+// `parent`.`name`.`field` as a string, "" (or `fallback`) when any is absent.
+Result<std::string> ReadNestedString(const Json& parent, const std::string& name,
+                                     const std::string& field, std::string_view where,
+                                     std::string fallback = {}) {
+  MEM0_ASSIGN_OR_RETURN(const Json* object, ReadObject(parent, name, where));
+  if (object == nullptr) return fallback;
+  return ReadString(*object, field, FieldPath(where, name), std::move(fallback));
+}
+
+// `table` is the reply's Table or TableDescription (`where`), absent or not.
+Result<TableDescription> ParseTableDescription(const Json* table, std::string_view where) {
   TableDescription d;
-  d.table_name = table.value("TableName", "");
-  d.table_arn = table.value("TableArn", "");
-  d.status = table.value("TableStatus", "");
-  const Json definitions = table.value("AttributeDefinitions", Json::array());
-  ParseKeySchema(table.value("KeySchema", Json::array()), definitions, d.hash_key, d.range_key);
-  for (const auto& gsi : table.value("GlobalSecondaryIndexes", Json::array())) {
+  const Json empty = Json::object();
+  const Json& t = table != nullptr ? *table : empty;
+  MEM0_ASSIGN_OR_RETURN(d.table_name, ReadString(t, "TableName", where));
+  MEM0_ASSIGN_OR_RETURN(d.table_arn, ReadString(t, "TableArn", where));
+  MEM0_ASSIGN_OR_RETURN(d.status, ReadString(t, "TableStatus", where));
+  MEM0_ASSIGN_OR_RETURN(const Json* definitions, ReadArray(t, "AttributeDefinitions", where, true));
+  MEM0_RETURN_IF_ERROR(ParseKeySchema(t, definitions, where, d.hash_key, d.range_key));
+  MEM0_ASSIGN_OR_RETURN(const Json* indexes, ReadArray(t, "GlobalSecondaryIndexes", where, true));
+  for (size_t i = 0; indexes != nullptr && i < indexes->size(); ++i) {
+    const Json& gsi = (*indexes)[i];
+    const std::string path =
+        FieldPath(where, "GlobalSecondaryIndexes") + "[" + std::to_string(i) + "]";
     GlobalSecondaryIndex index;
-    index.name = gsi.value("IndexName", "");
-    ParseKeySchema(gsi.value("KeySchema", Json::array()), definitions, index.hash_key,
-                   index.range_key);
-    index.projection_type = gsi.value("/Projection/ProjectionType"_json_pointer, "ALL");
-    index.throughput = ParseThroughput(gsi.value("ProvisionedThroughput", Json::object()));
-    index.status = gsi.value("IndexStatus", "");
+    MEM0_ASSIGN_OR_RETURN(index.name, ReadString(gsi, "IndexName", path));
+    MEM0_RETURN_IF_ERROR(ParseKeySchema(gsi, definitions, path, index.hash_key, index.range_key));
+    MEM0_ASSIGN_OR_RETURN(index.projection_type,
+                          ReadNestedString(gsi, "Projection", "ProjectionType", path, "ALL"));
+    MEM0_ASSIGN_OR_RETURN(index.throughput, ParseThroughput(gsi, path));
+    MEM0_ASSIGN_OR_RETURN(index.status, ReadString(gsi, "IndexStatus", path));
     d.global_secondary_indexes.push_back(std::move(index));
   }
-  d.billing_mode = table.value("/BillingModeSummary/BillingMode"_json_pointer, "");
-  d.throughput = ParseThroughput(table.value("ProvisionedThroughput", Json::object()));
+  MEM0_ASSIGN_OR_RETURN(d.billing_mode,
+                        ReadNestedString(t, "BillingModeSummary", "BillingMode", where));
+  MEM0_ASSIGN_OR_RETURN(d.throughput, ParseThroughput(t, where));
   if (d.billing_mode.empty()) d.billing_mode = d.throughput ? "PROVISIONED" : "PAY_PER_REQUEST";
   if (d.billing_mode == "PAY_PER_REQUEST") d.throughput.reset();
-  d.sse_status = table.value("/SSEDescription/Status"_json_pointer, "");
-  d.sse_type = table.value("/SSEDescription/SSEType"_json_pointer, "");
-  d.kms_master_key_arn = table.value("/SSEDescription/KMSMasterKeyArn"_json_pointer, "");
-  d.table_class = table.value("/TableClassSummary/TableClass"_json_pointer, "");
-  d.deletion_protection = table.value("DeletionProtectionEnabled", false);
-  d.item_count = table.value("ItemCount", int64_t{0});
+  MEM0_ASSIGN_OR_RETURN(d.sse_status, ReadNestedString(t, "SSEDescription", "Status", where));
+  MEM0_ASSIGN_OR_RETURN(d.sse_type, ReadNestedString(t, "SSEDescription", "SSEType", where));
+  MEM0_ASSIGN_OR_RETURN(d.kms_master_key_arn,
+                        ReadNestedString(t, "SSEDescription", "KMSMasterKeyArn", where));
+  MEM0_ASSIGN_OR_RETURN(d.table_class,
+                        ReadNestedString(t, "TableClassSummary", "TableClass", where));
+  MEM0_ASSIGN_OR_RETURN(d.deletion_protection, ReadBool(t, "DeletionProtectionEnabled", where));
+  MEM0_ASSIGN_OR_RETURN(d.item_count, ReadCount(t, "ItemCount", where));
   return d;
 }
 
@@ -252,31 +395,60 @@ Error ParseServiceError(const HttpResponse& response) {
   auto detail = std::make_shared<ServiceErrorDetail>();
   error.http_status = response.status;
   if (const auto* id = response.Header("x-amzn-requestid")) error.request_id = *id;
-  Json body = Json::parse(response.body, nullptr, /*allow_exceptions=*/false);
-  std::string type;
+  // Best effort: the reply is an error either way, so a field of the wrong
+  // type is skipped (and noted in the message) rather than failing the parse.
+  std::optional<Json> parsed = ParseJson(response.body);
+  const Json body = parsed ? std::move(*parsed) : Json();
+  std::string type, damaged;
+  auto text = [&](const Json& object, const char* name) -> std::string {
+    const Json* field = Field(object, name);
+    if (field == nullptr) return {};
+    if (field->is_string()) return field->get_ref<const std::string&>();
+    if (damaged.empty()) damaged = std::string(name) + " is not a string";
+    return {};
+  };
   if (body.is_object()) {
-    type = body.value("__type", "");
-    error.message = body.value("message", body.value("Message", ""));
-    if (auto it = body.find("CancellationReasons"); it != body.end() && it->is_array()) {
-      for (const auto& r : *it) {
+    type = text(body, "__type");
+    error.message = text(body, "message");
+    if (error.message.empty()) error.message = text(body, "Message");
+    if (const Json* reasons = Field(body, "CancellationReasons"); reasons != nullptr) {
+      if (!reasons->is_array()) damaged = "CancellationReasons is not an array";
+      for (size_t i = 0; reasons->is_array() && i < reasons->size(); ++i) {
+        const Json& r = (*reasons)[i];
         CancellationReason reason;
-        reason.code = r.value("Code", "");
-        reason.message = r.value("Message", "");
-        if (auto item = r.find("Item"); item != r.end()) {
-          if (auto parsed = ItemFromJson(*item); parsed.ok()) reason.item = std::move(*parsed);
+        if (r.is_object()) {
+          reason.code = text(r, "Code");
+          reason.message = text(r, "Message");
+          if (const Json* item = Field(r, "Item"); item != nullptr) {
+            if (auto old = ItemFromJson(*item); old.ok()) {
+              reason.item = std::move(*old);
+            } else if (damaged.empty()) {
+              damaged =
+                  "CancellationReasons[" + std::to_string(i) + "].Item: " + old.error().message;
+            }
+          }
+        } else if (damaged.empty()) {
+          damaged = "CancellationReasons[" + std::to_string(i) + "] is not an object";
         }
         detail->cancellation_reasons.push_back(std::move(reason));
       }
     }
-    if (auto item = body.find("Item"); item != body.end()) {
-      if (auto parsed = ItemFromJson(*item); parsed.ok()) detail->old_item = std::move(*parsed);
+    if (const Json* item = Field(body, "Item"); item != nullptr) {
+      if (auto old = ItemFromJson(*item); old.ok()) {
+        detail->old_item = std::move(*old);
+      } else if (damaged.empty()) {
+        damaged = "Item: " + old.error().message;
+      }
     }
+  } else if (!response.body.empty()) {
+    damaged = "the body is not a JSON object";
   }
   if (auto hash = type.rfind('#'); hash != std::string::npos) type = type.substr(hash + 1);
   if (type.empty()) {
     type = response.status >= 500 ? "InternalServerError" : "HttpError";
     if (error.message.empty()) error.message = "HTTP " + std::to_string(response.status);
   }
+  if (!damaged.empty()) error.message += " (malformed error reply: " + damaged + ")";
   error.type = type;
   error.code = CodeForType(type, response.status);
   error.retryable = response.status >= 500 || IsRetryableType(type);
@@ -437,13 +609,16 @@ class Client::Impl {
     params.region = region;
     params.service = "dynamodb";
     params.time = clock->Now();
-    sigv4::Sign(request, creds, params, signing_keys);
+    MEM0_RETURN_IF_ERROR(sigv4::Sign(request, creds, params, signing_keys));
     counters.Increment(op);
     MEM0_ASSIGN_OR_RETURN(HttpResponse response, transport->Send(request));
     if (const auto* crc_header = response.Header("x-amz-crc32")) {
       uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(response.body.data()),
                         static_cast<uInt>(response.body.size()));
-      if (std::to_string(crc) != *crc_header) {
+      uint32_t expected = 0;
+      const char* header_end = crc_header->data() + crc_header->size();
+      const auto [parsed_end, ec] = std::from_chars(crc_header->data(), header_end, expected);
+      if (ec != std::errc() || parsed_end != header_end || crc_header->empty() || expected != crc) {
         Error error = MakeError(ErrorCode::kNetworkError,
                                 "response CRC32 mismatch (expected " + *crc_header + ", got " +
                                     std::to_string(crc) + ")",
@@ -458,12 +633,23 @@ class Client::Impl {
   }
 
   Result<Json> Call(Operation op, const Json& body) {
-    MEM0_ASSIGN_OR_RETURN(std::string text, Send(op, OperationName(op), body.dump()));
+    // dump() throws on a string that is not UTF-8, which only the caller's
+    // input can hold (replies are checked by ParseJson).
+    std::string request;
+    try {
+      request = body.dump();
+    } catch (const Json::exception& e) {
+      return InvalidArgument(std::string(OperationName(op)) + " request: " + e.what());
+    }
+    MEM0_ASSIGN_OR_RETURN(std::string text, Send(op, OperationName(op), request));
     std::optional<Json> parsed = ParseJson(text);
-    if (!parsed || !parsed->is_object()) {
-      return MakeError(ErrorCode::kServiceError,
-                       std::string("unparseable ") + OperationName(op) + " response",
-                       "SerializationException");
+    if (!parsed) {
+      return MalformedReply(std::string(OperationName(op)) +
+                            " response is not valid JSON (or nests deeper than " +
+                            std::to_string(kMaxJsonDepth) + " levels)");
+    }
+    if (!parsed->is_object()) {
+      return MalformedReply(std::string(OperationName(op)) + " response is not a JSON object");
     }
     return std::move(*parsed);
   }
@@ -539,9 +725,7 @@ Result<GetItemResponse> Client::GetItem(const GetItemRequest& request) {
   MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kGetItem, body));
   GetItemResponse out;
   MEM0_ASSIGN_OR_RETURN(out.item, OptionalItem(response, "Item"));
-  if (auto it = response.find("ConsumedCapacity"); it != response.end()) {
-    out.consumed_capacity = ParseConsumedCapacity(*it);
-  }
+  MEM0_ASSIGN_OR_RETURN(out.consumed_capacity, OptionalConsumedCapacity(response));
   return out;
 }
 
@@ -596,19 +780,18 @@ Json ReadRequestBody(const Request& request) {
 
 Result<QueryResponse> ParseReadResponse(const Json& response) {
   QueryResponse out;
-  if (auto it = response.find("Items"); it != response.end() && it->is_array()) {
-    out.items.reserve(it->size());
-    for (const auto& element : *it) {
-      MEM0_ASSIGN_OR_RETURN(Item item, ItemFromJson(element));
+  MEM0_ASSIGN_OR_RETURN(const Json* items, ReadArray(response, "Items", ""));
+  if (items != nullptr) {
+    out.items.reserve(items->size());
+    for (size_t i = 0; i < items->size(); ++i) {
+      MEM0_ASSIGN_OR_RETURN(Item item, ReadItem((*items)[i], "Items[" + std::to_string(i) + "]"));
       out.items.push_back(std::move(item));
     }
   }
-  out.count = response.value("Count", int64_t{0});
-  out.scanned_count = response.value("ScannedCount", int64_t{0});
+  MEM0_ASSIGN_OR_RETURN(out.count, ReadCount(response, "Count", ""));
+  MEM0_ASSIGN_OR_RETURN(out.scanned_count, ReadCount(response, "ScannedCount", ""));
   MEM0_ASSIGN_OR_RETURN(out.last_evaluated_key, OptionalItem(response, "LastEvaluatedKey"));
-  if (auto it = response.find("ConsumedCapacity"); it != response.end()) {
-    out.consumed_capacity = ParseConsumedCapacity(*it);
-  }
+  MEM0_ASSIGN_OR_RETURN(out.consumed_capacity, OptionalConsumedCapacity(response));
   return out;
 }
 
@@ -638,6 +821,10 @@ Result<QueryResponse> Paginate(Request request, std::optional<size_t> max_items,
       }
     }
     MEM0_ASSIGN_OR_RETURN(QueryResponse page, page_fn(request));
+    if (page.last_evaluated_key && page.last_evaluated_key == request.exclusive_start_key) {
+      // DynamoDB always moves on; a reply that does not would loop forever.
+      return MalformedReply("LastEvaluatedKey repeats the ExclusiveStartKey");
+    }
     Accumulate(total, std::move(page));
     if (max_items && total.items.size() >= *max_items) return total;
     if (!total.last_evaluated_key) return total;
@@ -707,19 +894,38 @@ Result<BatchGetItemResponse> Client::BatchGetItem(
                      {"ReturnConsumedCapacity", "TOTAL"}};
         MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kBatchGetItem, body));
         std::vector<Item> items;
-        for (const auto& element :
-             response.value("/Responses"_json_pointer / chunk.table, Json::array())) {
-          MEM0_ASSIGN_OR_RETURN(Item item, ItemFromJson(element));
+        MEM0_ASSIGN_OR_RETURN(const Json* responses, ReadObject(response, "Responses", ""));
+        const Json* table_items_json = nullptr;
+        if (responses != nullptr) {
+          MEM0_ASSIGN_OR_RETURN(table_items_json, ReadArray(*responses, chunk.table, "Responses"));
+        }
+        for (size_t i = 0; table_items_json != nullptr && i < table_items_json->size(); ++i) {
+          MEM0_ASSIGN_OR_RETURN(
+              Item item, ReadItem((*table_items_json)[i], FieldPath("Responses", chunk.table) +
+                                                              "[" + std::to_string(i) + "]"));
           items.push_back(std::move(item));
+        }
+        MEM0_ASSIGN_OR_RETURN(auto consumed, ParseConsumedCapacityList(response));
+        // Keys to send again; DynamoDB's own, passed back as they came.
+        MEM0_ASSIGN_OR_RETURN(const Json* unprocessed, ReadObject(response, "UnprocessedKeys", ""));
+        const Json* unprocessed_table = nullptr;
+        if (unprocessed != nullptr) {
+          MEM0_ASSIGN_OR_RETURN(unprocessed_table,
+                                ReadObject(*unprocessed, chunk.table, "UnprocessedKeys"));
+        }
+        const Json* unprocessed_keys = nullptr;
+        if (unprocessed_table != nullptr) {
+          MEM0_ASSIGN_OR_RETURN(unprocessed_keys,
+                                ReadArray(*unprocessed_table, "Keys",
+                                          FieldPath("UnprocessedKeys", chunk.table), true));
         }
         {
           std::lock_guard<std::mutex> lock(mu);
           auto& table_items = out.responses[chunk.table];
           for (auto& item : items) table_items.push_back(std::move(item));
-          for (auto& cc : ParseConsumedCapacityList(response)) out.consumed_capacity.push_back(cc);
+          for (auto& cc : consumed) out.consumed_capacity.push_back(std::move(cc));
         }
-        keys =
-            response.value("/UnprocessedKeys"_json_pointer / chunk.table / "Keys", Json::array());
+        keys = unprocessed_keys != nullptr ? *unprocessed_keys : Json::array();
         if (keys.empty()) return {};
         if (attempt + 1 >= impl_->config.retry.max_attempts) {
           Error error = MakeError(ErrorCode::kThrottled,
@@ -761,7 +967,14 @@ Result<void> Client::BatchWriteItem(
       for (int attempt = 0;; ++attempt) {
         Json body = {{"RequestItems", {{chunk.first, std::move(pending)}}}};
         MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kBatchWriteItem, body));
-        pending = response.value("/UnprocessedItems"_json_pointer / chunk.first, Json::array());
+        MEM0_ASSIGN_OR_RETURN(const Json* unprocessed,
+                              ReadObject(response, "UnprocessedItems", ""));
+        const Json* unprocessed_writes = nullptr;
+        if (unprocessed != nullptr) {
+          MEM0_ASSIGN_OR_RETURN(unprocessed_writes,
+                                ReadArray(*unprocessed, chunk.first, "UnprocessedItems", true));
+        }
+        pending = unprocessed_writes != nullptr ? *unprocessed_writes : Json::array();
         if (pending.empty()) return {};
         if (attempt + 1 >= impl_->config.retry.max_attempts) {
           Error error =
@@ -815,12 +1028,15 @@ Result<TransactWriteItemsResponse> Client::TransactWriteItems(
     items.push_back({{kind, std::move(action)}});
   }
   // The token makes retries of this call idempotent for ten minutes.
-  Json body = {{"TransactItems", std::move(items)},
-               {"ClientRequestToken",
-                request.client_request_token.empty() ? NewUuid() : request.client_request_token}};
+  std::string token = request.client_request_token;
+  if (token.empty()) {
+    MEM0_ASSIGN_OR_RETURN(token, NewRandomUuid());
+  }
+  Json body = {{"TransactItems", std::move(items)}, {"ClientRequestToken", std::move(token)}};
   if (request.return_consumed_capacity) body["ReturnConsumedCapacity"] = "TOTAL";
   MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kTransactWriteItems, body));
-  return TransactWriteItemsResponse{ParseConsumedCapacityList(response)};
+  MEM0_ASSIGN_OR_RETURN(auto consumed, ParseConsumedCapacityList(response));
+  return TransactWriteItemsResponse{std::move(consumed)};
 }
 
 Result<std::vector<std::optional<Item>>> Client::TransactGetItems(
@@ -839,8 +1055,10 @@ Result<std::vector<std::optional<Item>>> Client::TransactGetItems(
   MEM0_ASSIGN_OR_RETURN(Json response,
                         impl_->Call(Operation::kTransactGetItems, {{"TransactItems", actions}}));
   std::vector<std::optional<Item>> out;
-  for (const auto& entry : response.value("Responses", Json::array())) {
-    MEM0_ASSIGN_OR_RETURN(auto item, OptionalItem(entry, "Item"));
+  MEM0_ASSIGN_OR_RETURN(const Json* responses, ReadArray(response, "Responses", "", true));
+  for (size_t i = 0; responses != nullptr && i < responses->size(); ++i) {
+    MEM0_ASSIGN_OR_RETURN(
+        auto item, OptionalItem((*responses)[i], "Item", "Responses[" + std::to_string(i) + "]"));
     out.push_back(std::move(item));
   }
   out.resize(items.size());
@@ -896,13 +1114,15 @@ Result<TableDescription> Client::CreateTable(const CreateTableRequest& request) 
     body["Tags"] = std::move(tags);
   }
   MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kCreateTable, body));
-  return ParseTableDescription(response.value("TableDescription", Json::object()));
+  MEM0_ASSIGN_OR_RETURN(const Json* table, ReadObject(response, "TableDescription", ""));
+  return ParseTableDescription(table, "TableDescription");
 }
 
 Result<TableDescription> Client::DescribeTable(std::string_view table_name) {
   MEM0_ASSIGN_OR_RETURN(Json response,
                         impl_->Call(Operation::kDescribeTable, {{"TableName", table_name}}));
-  return ParseTableDescription(response.value("Table", Json::object()));
+  MEM0_ASSIGN_OR_RETURN(const Json* table, ReadObject(response, "Table", ""));
+  return ParseTableDescription(table, "Table");
 }
 
 Result<void> Client::DeleteTable(std::string_view table_name) {
@@ -915,12 +1135,19 @@ Result<std::vector<std::string>> Client::ListTables() {
   Json body = Json::object();
   while (true) {
     MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kListTables, body));
-    for (const auto& name : response.value("TableNames", Json::array())) {
-      names.push_back(name.get<std::string>());
+    MEM0_ASSIGN_OR_RETURN(const Json* page, ReadArray(response, "TableNames", ""));
+    for (size_t i = 0; page != nullptr && i < page->size(); ++i) {
+      if (!(*page)[i].is_string()) {
+        return MalformedReply("TableNames[" + std::to_string(i) + "] is not a string");
+      }
+      names.push_back((*page)[i].get<std::string>());
     }
-    auto last = response.find("LastEvaluatedTableName");
-    if (last == response.end() || last->is_null()) return names;
-    body["ExclusiveStartTableName"] = *last;
+    MEM0_ASSIGN_OR_RETURN(std::string last, ReadString(response, "LastEvaluatedTableName", ""));
+    if (last.empty()) return names;
+    if (body.contains("ExclusiveStartTableName") && body["ExclusiveStartTableName"] == last) {
+      return MalformedReply("LastEvaluatedTableName repeats the start table " + last);
+    }
+    body["ExclusiveStartTableName"] = std::move(last);
   }
 }
 
@@ -935,9 +1162,14 @@ Result<void> Client::UpdateTimeToLive(std::string_view table_name, std::string_v
 Result<TimeToLiveDescription> Client::DescribeTimeToLive(std::string_view table_name) {
   MEM0_ASSIGN_OR_RETURN(Json response,
                         impl_->Call(Operation::kDescribeTimeToLive, {{"TableName", table_name}}));
-  const Json description = response.value("TimeToLiveDescription", Json::object());
-  return TimeToLiveDescription{description.value("TimeToLiveStatus", "DISABLED"),
-                               description.value("AttributeName", "")};
+  MEM0_ASSIGN_OR_RETURN(const Json* description, ReadObject(response, "TimeToLiveDescription", ""));
+  const Json empty = Json::object();
+  const Json& d = description != nullptr ? *description : empty;
+  MEM0_ASSIGN_OR_RETURN(std::string status,
+                        ReadString(d, "TimeToLiveStatus", "TimeToLiveDescription", "DISABLED"));
+  MEM0_ASSIGN_OR_RETURN(std::string attribute,
+                        ReadString(d, "AttributeName", "TimeToLiveDescription"));
+  return TimeToLiveDescription{std::move(status), std::move(attribute)};
 }
 
 Result<void> Client::UpdateContinuousBackups(std::string_view table_name,
@@ -952,9 +1184,14 @@ Result<void> Client::UpdateContinuousBackups(std::string_view table_name,
 Result<bool> Client::DescribeContinuousBackups(std::string_view table_name) {
   MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kDescribeContinuousBackups,
                                                    {{"TableName", table_name}}));
-  return response.value(
-             "/ContinuousBackupsDescription/PointInTimeRecoveryDescription/PointInTimeRecoveryStatus"_json_pointer,
-             "") == "ENABLED";
+  MEM0_ASSIGN_OR_RETURN(const Json* description,
+                        ReadObject(response, "ContinuousBackupsDescription", ""));
+  if (description == nullptr) return false;
+  MEM0_ASSIGN_OR_RETURN(
+      std::string status,
+      ReadNestedString(*description, "PointInTimeRecoveryDescription", "PointInTimeRecoveryStatus",
+                       "ContinuousBackupsDescription"));
+  return status == "ENABLED";
 }
 
 Result<TableDescription> Client::WaitUntilActive(std::string_view table_name,

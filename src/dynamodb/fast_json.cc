@@ -1,30 +1,117 @@
 #include "dynamodb/fast_json.h"
 
-#include <cerrno>
+#include <array>
+#include <charconv>
+#include <cmath>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
+#include <limits>
+#include <string>
 
 namespace mem0::dynamodb {
 namespace {
 
 using Json = nlohmann::json;
 
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Length of the well-formed UTF-8 sequence at `p` (RFC 3629, Table 3-7 of
+// the Unicode standard), or 0 if it is not one. `p` points at a byte >= 0x80.
+size_t Utf8SequenceLength(const char* p, const char* end) {
+  auto byte = [&](size_t i) -> unsigned { return static_cast<unsigned char>(p[i]); };
+  const size_t available = static_cast<size_t>(end - p);
+  auto continuation = [&](size_t i, unsigned low = 0x80, unsigned high = 0xBF) {
+    return i < available && byte(i) >= low && byte(i) <= high;
+  };
+  const unsigned lead = byte(0);
+  if (lead >= 0xC2 && lead <= 0xDF) return continuation(1) ? 2 : 0;
+  if (lead >= 0xE0 && lead <= 0xEF) {
+    const unsigned low = lead == 0xE0 ? 0xA0 : 0x80;   // no overlong forms
+    const unsigned high = lead == 0xED ? 0x9F : 0xBF;  // no UTF-16 surrogates
+    return continuation(1, low, high) && continuation(2) ? 3 : 0;
+  }
+  if (lead >= 0xF0 && lead <= 0xF4) {
+    const unsigned low = lead == 0xF0 ? 0x90 : 0x80;   // no overlong forms
+    const unsigned high = lead == 0xF4 ? 0x8F : 0xBF;  // nothing above U+10FFFF
+    return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
+  }
+  return 0;  // a continuation byte, 0xC0/0xC1 or 0xF5..0xFF
+}
+
 class Parser {
  public:
   explicit Parser(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
 
+  // Iterative: `open` holds the containers not yet closed, innermost last.
+  // A pointer to a container stays valid while it is open, because only the
+  // innermost container grows.
   bool ParseDocument(Json& out) {
-    if (!ParseValue(out, 0)) return false;
-    SkipSpace();
-    return p_ == end_;
+    std::array<Json*, kMaxJsonDepth> open;
+    size_t depth = 0;
+    Json* slot = &out;  // where the next value goes
+    while (true) {
+      SkipSpace();
+      if (p_ == end_) return false;
+      const char c = *p_;
+      if (c == '{' || c == '[') {
+        if (depth == kMaxJsonDepth) return false;
+        ++p_;
+        *slot = c == '{' ? Json(Json::value_t::object) : Json(Json::value_t::array);
+        open[depth++] = slot;
+        SkipSpace();
+        if (p_ < end_ && *p_ == (c == '{' ? '}' : ']')) {
+          ++p_;
+          --depth;
+        } else {
+          slot = c == '{' ? MemberSlot(*slot) : ElementSlot(*slot);
+          if (slot == nullptr) return false;
+          continue;
+        }
+      } else if (!ParseScalar(*slot)) {
+        return false;
+      }
+      // A value is complete: a comma opens the next slot of the innermost
+      // container, a bracket closes it.
+      while (true) {
+        SkipSpace();
+        if (depth == 0) return p_ == end_;
+        if (p_ == end_) return false;
+        Json& container = *open[depth - 1];
+        const bool object = container.is_object();
+        if (*p_ == ',') {
+          ++p_;
+          slot = object ? MemberSlot(container) : ElementSlot(container);
+          if (slot == nullptr) return false;
+          break;
+        }
+        if (*p_ != (object ? '}' : ']')) return false;
+        ++p_;
+        --depth;
+      }
+    }
   }
 
  private:
-  static constexpr int kMaxDepth = 128;
-
   void SkipSpace() {
     while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+  }
+
+  // `"key" :` of the next member; the slot for its value (a duplicate key
+  // reuses its slot: the last value wins).
+  Json* MemberSlot(Json& object) {
+    SkipSpace();
+    if (p_ == end_ || *p_ != '"') return nullptr;
+    std::string key;
+    if (!ParseString(key)) return nullptr;
+    SkipSpace();
+    if (p_ == end_ || *p_ != ':') return nullptr;
+    ++p_;
+    return &object[std::move(key)];
+  }
+
+  static Json* ElementSlot(Json& array) {
+    array.push_back(nullptr);
+    return &array.back();
   }
 
   bool Literal(const char* word, size_t length) {
@@ -33,15 +120,8 @@ class Parser {
     return true;
   }
 
-  bool ParseValue(Json& out, int depth) {
-    if (depth > kMaxDepth) return false;
-    SkipSpace();
-    if (p_ == end_) return false;
+  bool ParseScalar(Json& out) {
     switch (*p_) {
-      case '{':
-        return ParseObject(out, depth);
-      case '[':
-        return ParseArray(out, depth);
       case '"': {
         std::string s;
         if (!ParseString(s)) return false;
@@ -59,58 +139,6 @@ class Parser {
         return Literal("null", 4);
       default:
         return ParseNumber(out);
-    }
-  }
-
-  bool ParseObject(Json& out, int depth) {
-    ++p_;  // {
-    out = Json::object();
-    SkipSpace();
-    if (p_ < end_ && *p_ == '}') {
-      ++p_;
-      return true;
-    }
-    while (true) {
-      SkipSpace();
-      std::string key;
-      if (p_ == end_ || *p_ != '"' || !ParseString(key)) return false;
-      SkipSpace();
-      if (p_ == end_ || *p_ != ':') return false;
-      ++p_;
-      if (!ParseValue(out[key], depth + 1)) return false;
-      SkipSpace();
-      if (p_ == end_) return false;
-      if (*p_ == ',') {
-        ++p_;
-        continue;
-      }
-      if (*p_ != '}') return false;
-      ++p_;
-      return true;
-    }
-  }
-
-  bool ParseArray(Json& out, int depth) {
-    ++p_;  // [
-    out = Json::array();
-    SkipSpace();
-    if (p_ < end_ && *p_ == ']') {
-      ++p_;
-      return true;
-    }
-    while (true) {
-      Json element;
-      if (!ParseValue(element, depth + 1)) return false;
-      out.push_back(std::move(element));
-      SkipSpace();
-      if (p_ == end_) return false;
-      if (*p_ == ',') {
-        ++p_;
-        continue;
-      }
-      if (*p_ != ']') return false;
-      ++p_;
-      return true;
     }
   }
 
@@ -151,13 +179,24 @@ class Parser {
     }
   }
 
-  // Copies runs between escapes in bulk: the point of this parser.
+  // Copies runs between escapes in bulk: the point of this parser. Bytes
+  // >= 0x80 are checked as UTF-8 sequences in place.
   bool ParseString(std::string& out) {
     ++p_;  // opening quote
     while (true) {
       const char* run = p_;
-      while (p_ < end_ && *p_ != '"' && *p_ != '\\' && static_cast<unsigned char>(*p_) >= 0x20)
-        ++p_;
+      while (p_ < end_) {
+        const auto c = static_cast<unsigned char>(*p_);
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+          ++p_;
+        } else if (c >= 0x80) {
+          const size_t length = Utf8SequenceLength(p_, end_);
+          if (length == 0) return false;
+          p_ += length;
+        } else {
+          break;
+        }
+      }
       out.append(run, static_cast<size_t>(p_ - run));
       if (p_ == end_ || static_cast<unsigned char>(*p_) < 0x20) return false;
       if (*p_ == '"') {
@@ -212,36 +251,82 @@ class Parser {
     }
   }
 
+  // RFC 8259: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
   bool ParseNumber(Json& out) {
     const char* start = p_;
+    const bool negative = *p_ == '-';
+    if (negative) ++p_;
+    if (p_ == end_ || !IsDigit(*p_)) return false;
+    const char* integer = p_;
+    if (*p_ == '0') {
+      ++p_;  // a leading zero stands alone: "01" leaves "1" as trailing garbage
+    } else {
+      while (p_ < end_ && IsDigit(*p_)) ++p_;
+    }
+    const char* integer_end = p_;
     bool integral = true;
-    if (p_ < end_ && *p_ == '-') ++p_;
-    const char* digits = p_;
-    while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
-    if (p_ == digits) return false;
+    const char* fraction = p_;
     if (p_ < end_ && *p_ == '.') {
       integral = false;
-      ++p_;
-      while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+      fraction = ++p_;
+      while (p_ < end_ && IsDigit(*p_)) ++p_;
+      if (p_ == fraction) return false;
     }
+    const char* fraction_end = p_;
+    long long exponent = 0;
     if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
       integral = false;
       ++p_;
-      if (p_ < end_ && (*p_ == '+' || *p_ == '-')) ++p_;
-      while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+      bool exponent_negative = false;
+      if (p_ < end_ && (*p_ == '+' || *p_ == '-')) exponent_negative = *p_++ == '-';
+      const char* digits = p_;
+      for (; p_ < end_ && IsDigit(*p_); ++p_) {
+        if (exponent < 1'000'000'000) exponent = exponent * 10 + (*p_ - '0');  // saturates
+      }
+      if (p_ == digits) return false;
+      if (exponent_negative) exponent = -exponent;
     }
-    const std::string number(start, p_);
-    char* parsed_end = nullptr;
     if (integral) {
-      errno = 0;
-      long long value = std::strtoll(number.c_str(), &parsed_end, 10);
-      if (errno == 0) {
-        out = static_cast<int64_t>(value);
-        return true;
+      // As nlohmann: uint64 when non-negative, int64 when negative, double
+      // when it fits neither.
+      if (negative) {
+        int64_t value;
+        if (std::from_chars(start, p_, value).ec == std::errc()) {
+          out = value;
+          return true;
+        }
+      } else {
+        uint64_t value;
+        if (std::from_chars(start, p_, value).ec == std::errc()) {
+          out = value;
+          return true;
+        }
       }
     }
-    out = std::strtod(number.c_str(), &parsed_end);
-    return parsed_end == number.c_str() + number.size();
+    double value;
+    const auto [end, ec] = std::from_chars(start, p_, value);
+    if (ec == std::errc::result_out_of_range) {
+      // Too large (an error: JSON has no infinity) or too small (rounds to
+      // zero, as strtod does). The decimal exponent of the first significant
+      // digit tells which.
+      long long lead = 0;
+      const char* first = integer;
+      while (first < integer_end && *first == '0') ++first;
+      if (first < integer_end) {
+        lead = integer_end - first - 1;
+      } else {
+        const char* digit = fraction;
+        while (digit < fraction_end && *digit == '0') ++digit;
+        if (digit == fraction_end) return false;  // zero cannot be out of range
+        lead = -(digit - fraction) - 1;
+      }
+      if (lead + exponent >= 0) return false;
+      out = negative ? -0.0 : 0.0;
+      return true;
+    }
+    if (ec != std::errc() || end != p_ || !std::isfinite(value)) return false;
+    out = value;
+    return true;
   }
 
   const char* p_;

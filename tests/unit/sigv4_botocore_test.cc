@@ -248,7 +248,7 @@ TEST_P(SigV4BotocoreTest, AuthorizationMatchesBotocore) {
   params.region = test_case.region;
   params.service = "dynamodb";
   params.time = ParseAmzDate(test_case.timestamp);
-  const SigningResult result = Sign(request, credentials, params);
+  const SigningResult result = Sign(request, credentials, params).value();
 
   EXPECT_EQ(result.authorization, expected["authorization"].get<std::string>())
       << "botocore " << expected["botocore_version"].get<std::string>();
