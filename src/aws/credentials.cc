@@ -538,8 +538,7 @@ Result<Credentials> FetchProfileCredentials(const credentials_internal::ProfileC
   std::optional<profile::ProfileSettings> settings = profile::LoadProfile(env, profile);
   const std::string label = "shared profile " + Quote(profile);
   if (!settings) {
-    std::string paths =
-        profile::CredentialsFilePath(env) + " or " + profile::ConfigFilePath(env);
+    std::string paths = profile::CredentialsFilePath(env) + " or " + profile::ConfigFilePath(env);
     // Only the implicit "default" may be absent: a profile the user named
     // (options or AWS_PROFILE) that does not exist is a mistake, as in the
     // AWS CLI, not a reason to fall through to another identity.

@@ -134,8 +134,8 @@ Result<SsoConfig> ResolveConfig(const EnvironmentLookup& env, const std::string&
     auto session = profile::LoadSsoSession(env, *session_name);
     if (!session) {
       return SourceError(label + " names sso_session " + Quote(*session_name) + ", but " +
-                         profile::ConfigFilePath(env) + " has no [sso-session " +
-                         *session_name + "] section");
+                         profile::ConfigFilePath(env) + " has no [sso-session " + *session_name +
+                         "] section");
     }
     for (const auto& [key, value] : *session) {
       auto it = merged.find(key);

@@ -14,8 +14,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "bench/bench.h"
 #include "aws/sigv4.h"
+#include "bench/bench.h"
 
 namespace mem0::bench {
 namespace {
@@ -174,10 +174,8 @@ int RunClientBench(const ClientBenchOptions& options) {
   request.headers = {{"Host", request.url.substr(7, request.url.size() - 8)},
                      {"Content-Type", "application/x-amz-json-1.0"},
                      {"X-Amz-Target", "DynamoDB_20120810.GetItem"}};
-  aws::sigv4::SigningParams params{config.region, "dynamodb",
-                                        std::chrono::system_clock::now()};
-  auto signed_request =
-      aws::sigv4::Sign(request, {"AKIDBENCH", "bench", "", std::nullopt}, params);
+  aws::sigv4::SigningParams params{config.region, "dynamodb", std::chrono::system_clock::now()};
+  auto signed_request = aws::sigv4::Sign(request, {"AKIDBENCH", "bench", "", std::nullopt}, params);
   if (!signed_request.ok()) return Fail(signed_request.error());
   std::string wire = "POST / HTTP/1.1\r\n";
   for (const auto& [name, value] : request.headers) wire += name + ": " + value + "\r\n";

@@ -13,9 +13,9 @@
 
 #include "bench/bench.h"
 #include "core/uuid.h"
+#include "mem0/provision/provisioning.h"
 #include "mem0/store/conversation_store.h"
 #include "mem0/store/graph_store.h"
-#include "mem0/provision/provisioning.h"
 
 namespace mem0::bench {
 namespace {
@@ -76,11 +76,11 @@ Status SqliteHistoryFigures(const StoreBenchOptions& options, const std::string&
   MEM0_ASSIGN_OR_RETURN(auto store, store::MakeSqliteConversationStore(config));
   auto record = [](const std::string& memory, int i) {
     return store::HistoryRecord{"",
-                         memory,
-                         "old " + std::to_string(i),
-                         "new " + std::to_string(i),
-                         "UPDATE",
-                         "2026-01-01T00:00:00." + std::to_string(100000 + i)};
+                                memory,
+                                "old " + std::to_string(i),
+                                "new " + std::to_string(i),
+                                "UPDATE",
+                                "2026-01-01T00:00:00." + std::to_string(100000 + i)};
   };
   MEM0_ASSIGN_OR_RETURN(double adds, Rate(options.seconds, 1000, [&](int i) -> Status {
                           return store->AddHistory(record("m" + std::to_string(i % 500), i)).ok()
@@ -262,14 +262,14 @@ int RunGraphBench(const StoreBenchOptions& options) {
         MEM0_RETURN_IF_ERROR(i % 2 ? graph.CreateRelationship(id, hub, "LINKS", "{}")
                                    : graph.CreateRelationship(hub, id, "LINKS", "{}"));
       }
-      MEM0_ASSIGN_OR_RETURN(double rate, Rate(options.seconds / 4, 20, [&](int) -> Status {
-                              MEM0_ASSIGN_OR_RETURN(
-                                  auto related,
-                                  graph.GetRelatedMemories(hub, {{}, store::Direction::kBoth, 100}));
-                              return static_cast<int>(related.size()) == k
-                                         ? Status()
-                                         : MakeError(ErrorCode::kInternal, "wrong neighbour count");
-                            }));
+      MEM0_ASSIGN_OR_RETURN(
+          double rate, Rate(options.seconds / 4, 20, [&](int) -> Status {
+            MEM0_ASSIGN_OR_RETURN(
+                auto related, graph.GetRelatedMemories(hub, {{}, store::Direction::kBoth, 100}));
+            return static_cast<int>(related.size()) == k
+                       ? Status()
+                       : MakeError(ErrorCode::kInternal, "wrong neighbour count");
+          }));
       Print("get_related_k" + std::to_string(k) + "_ops_per_s", rate);
       client->counters().Reset();
       MEM0_RETURN_IF_ERROR(graph.GetRelatedMemories(hub, {{}, store::Direction::kBoth, 100}));

@@ -67,7 +67,8 @@ std::string CurrentIsoTime() {
   return buf;
 }
 
-Result<std::unique_ptr<store::ConversationStore>> OpenConversationStore(const GlobalOptions& options) {
+Result<std::unique_ptr<store::ConversationStore>> OpenConversationStore(
+    const GlobalOptions& options) {
   if (options.engine == "dynamodb") {
     store::DynamoDBConversationConfig config;
     config.table_name = options.conversation_table;

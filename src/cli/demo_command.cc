@@ -11,13 +11,14 @@
 
 #include "cli/cli.h"
 #include "core/uuid.h"
+#include "mem0/provision/provisioning.h"
 #include "mem0/store/conversation_store.h"
 #include "mem0/store/graph_store.h"
-#include "mem0/provision/provisioning.h"
 
 namespace mem0::cli {
 
-Result<std::unique_ptr<store::ConversationStore>> OpenConversationStore(const GlobalOptions& options);
+Result<std::unique_ptr<store::ConversationStore>> OpenConversationStore(
+    const GlobalOptions& options);
 Result<std::unique_ptr<store::GraphStore>> OpenGraphStore(const GlobalOptions& options);
 std::string CurrentIsoTime();
 
@@ -83,13 +84,13 @@ Status GraphSection(const GlobalOptions& options, const std::string& alice,
     Say("   " + ids[l.from] + " -[" + l.type + "]-> " + ids[l.to]);
   }
   Say("   related to " + ids["lisbon"] + ":");
-  MEM0_ASSIGN_OR_RETURN(
-      auto related, graph->GetRelatedMemories(ids["lisbon"], {{}, store::Direction::kBoth, 10, scope}));
+  MEM0_ASSIGN_OR_RETURN(auto related, graph->GetRelatedMemories(
+                                          ids["lisbon"], {{}, store::Direction::kBoth, 10, scope}));
   for (const auto& r : related) {
     Say("     " + r.direction + " " + r.relationship + ": " + r.content);
   }
-  MEM0_ASSIGN_OR_RETURN(auto two_hops,
-                        graph->Traverse(ids["report"], {2, store::Direction::kOutgoing, {}, scope}));
+  MEM0_ASSIGN_OR_RETURN(
+      auto two_hops, graph->Traverse(ids["report"], {2, store::Direction::kOutgoing, {}, scope}));
   Say("   two hops out from " + ids["report"] + ": " + std::to_string(two_hops.nodes.size()) +
       " memories, " + std::to_string(two_hops.edges.size()) + " relationships");
   MEM0_ASSIGN_OR_RETURN(auto all, graph->ExportAll(scope));
@@ -169,15 +170,16 @@ Status RunDemo(Runner& runner) {
 
   Say("\n4. A memory's history trail (what mem0 records as memories change)");
   const std::string memory_id = "memory-" + run;
-  store::HistoryRecord add{"", memory_id, std::nullopt, "Likes food tours", "ADD", CurrentIsoTime()};
+  store::HistoryRecord add{"",    memory_id,       std::nullopt, "Likes food tours",
+                           "ADD", CurrentIsoTime()};
   add.actor_id = alice;
   add.role = "user";
   MEM0_RETURN_IF_ERROR(store->AddHistory(add));
-  store::HistoryRecord update{"",       memory_id,       "Likes food tours", "Likes vegetarian food tours",
-                       "UPDATE", CurrentIsoTime()};
+  store::HistoryRecord update{
+      "", memory_id, "Likes food tours", "Likes vegetarian food tours", "UPDATE", CurrentIsoTime()};
   MEM0_RETURN_IF_ERROR(store->AddHistory(update));
   store::HistoryRecord remove{"",           memory_id, "Likes vegetarian food tours",
-                       std::nullopt, "DELETE",  CurrentIsoTime()};
+                              std::nullopt, "DELETE",  CurrentIsoTime()};
   remove.is_deleted = true;
   MEM0_RETURN_IF_ERROR(store->AddHistory(remove));
   MEM0_ASSIGN_OR_RETURN(auto history, store->GetHistory(memory_id));

@@ -12,6 +12,51 @@
 namespace mem0::cli {
 namespace {
 
+// The `mem0 tables` flags that reproduce `config`.
+std::string TablesCommandFlags(const provision::TablesConfig& config) {
+  const provision::TablesConfig defaults;
+  std::vector<std::string> flags;
+  if (config.ttl_enabled) flags.push_back("--ttl");
+  if (config.ttl_attribute != defaults.ttl_attribute) {
+    flags.push_back("--ttl-attribute " + config.ttl_attribute);
+  }
+  if (!config.gsi_enabled) flags.push_back("--no-gsi");
+  if (config.gsi_enabled && config.gsi_name != defaults.gsi_name) {
+    flags.push_back("--gsi-name " + config.gsi_name);
+  }
+  if (config.billing_mode == "PROVISIONED") {
+    flags.push_back("--billing-mode PROVISIONED --read-capacity " +
+                    std::to_string(config.read_capacity) + " --write-capacity " +
+                    std::to_string(config.write_capacity));
+    if (config.gsi_enabled) {
+      flags.push_back("--gsi-read-capacity " + std::to_string(config.gsi_read_capacity) +
+                      " --gsi-write-capacity " + std::to_string(config.gsi_write_capacity));
+    }
+  }
+  if (!config.sse_kms_key.empty()) flags.push_back("--sse-kms-key " + config.sse_kms_key);
+  if (config.point_in_time_recovery) flags.push_back("--pitr");
+  if (config.deletion_protection) flags.push_back("--deletion-protection");
+  if (!config.table_class.empty()) flags.push_back("--table-class " + config.table_class);
+  for (const auto& [key, value] : config.tags) flags.push_back("--tag " + key + "=" + value);
+  std::string joined;
+  for (const auto& flag : flags) joined += (joined.empty() ? "" : " ") + flag;
+  return joined;
+}
+
+// The command line that generates a file for `config`, for its header.
+std::string GeneratorCommand(const provision::TablesConfig& config, const std::string& subcommand) {
+  const provision::TablesConfig defaults;
+  std::string command = "mem0";
+  if (config.conversation_table != defaults.conversation_table) {
+    command += " --conversation-table " + config.conversation_table;
+  }
+  if (config.graph_table != defaults.graph_table) command += " --graph-table " + config.graph_table;
+  command += " tables " + subcommand;
+  const std::string flags = TablesCommandFlags(config);
+  if (!flags.empty()) command += " " + flags;
+  return command;
+}
+
 using Json = nlohmann::json;
 
 // The flags that describe the tables (shared by create, check, cloudformation
@@ -318,7 +363,8 @@ void AddTablesCommand(CLI::App& app, Runner& runner) {
         [&runner, flags]() -> CommandResult {
           MEM0_ASSIGN_OR_RETURN(provision::TablesConfig config, ToConfig(runner.options(), *flags));
           MEM0_ASSIGN_OR_RETURN(dynamodb::Client * client, runner.Client());
-          MEM0_ASSIGN_OR_RETURN(provision::ProvisioningReport report, provision::CreateDynamoDBTables(*client, config));
+          MEM0_ASSIGN_OR_RETURN(provision::ProvisioningReport report,
+                                provision::CreateDynamoDBTables(*client, config));
           Json out = {{"conversation", OutcomeJson(report.conversation)},
                       {"graph", OutcomeJson(report.graph)},
                       {"remaining", DriftJson(report.remaining)}};
@@ -358,7 +404,8 @@ void AddTablesCommand(CLI::App& app, Runner& runner) {
         [&runner, flags]() -> CommandResult {
           MEM0_ASSIGN_OR_RETURN(provision::TablesConfig config, ToConfig(runner.options(), *flags));
           MEM0_ASSIGN_OR_RETURN(dynamodb::Client * client, runner.Client());
-          MEM0_ASSIGN_OR_RETURN(provision::DriftReport report, provision::CheckDynamoDBTables(*client, config));
+          MEM0_ASSIGN_OR_RETURN(provision::DriftReport report,
+                                provision::CheckDynamoDBTables(*client, config));
           Json out = DriftJson(report);
           if (!report.ok()) {
             PrintNow(runner.options(), out, DriftText);
@@ -386,7 +433,8 @@ void AddTablesCommand(CLI::App& app, Runner& runner) {
           }
           config.wait_timeout = Seconds(*wait_seconds);
           MEM0_ASSIGN_OR_RETURN(dynamodb::Client * client, runner.Client());
-          MEM0_ASSIGN_OR_RETURN(provision::DeletionReport report, provision::DeleteDynamoDBTables(*client, config));
+          MEM0_ASSIGN_OR_RETURN(provision::DeletionReport report,
+                                provision::DeleteDynamoDBTables(*client, config));
           return Json{{"deleted", report.deleted}, {"absent", report.absent}};
         },
         [](const Json& out) {
@@ -407,7 +455,8 @@ void AddTablesCommand(CLI::App& app, Runner& runner) {
         [&runner, flags, yaml, text_by_default]() -> CommandResult {
           text_by_default();
           MEM0_ASSIGN_OR_RETURN(provision::TablesConfig config, ToConfig(runner.options(), *flags));
-          MEM0_ASSIGN_OR_RETURN(*yaml, provision::CloudFormationTemplate(config));
+          MEM0_ASSIGN_OR_RETURN(*yaml, provision::CloudFormationTemplate(
+                                           config, GeneratorCommand(config, "cloudformation")));
           MEM0_ASSIGN_OR_RETURN(std::string json, provision::CloudFormationTemplateJson(config));
           return Json::parse(json);
         },
@@ -423,7 +472,8 @@ void AddTablesCommand(CLI::App& app, Runner& runner) {
         [&runner, flags, text_by_default]() -> CommandResult {
           text_by_default();
           MEM0_ASSIGN_OR_RETURN(provision::TablesConfig config, ToConfig(runner.options(), *flags));
-          MEM0_ASSIGN_OR_RETURN(std::string script, provision::DdbshSchema(config));
+          MEM0_ASSIGN_OR_RETURN(std::string script,
+                                provision::DdbshSchema(config, GeneratorCommand(config, "ddbsh")));
           return Json{{"script", script}};
         },
         [](const Json& out) { return out["script"].get<std::string>(); });

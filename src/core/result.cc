@@ -22,6 +22,8 @@ const char* ErrorCodeName(ErrorCode code) {
       return "CredentialsError";
     case ErrorCode::kStorageError:
       return "StorageError";
+    case ErrorCode::kCorruption:
+      return "Corruption";
     case ErrorCode::kTimeout:
       return "Timeout";
     case ErrorCode::kInternal:

@@ -1,6 +1,8 @@
 #include "mem0/dynamodb/attribute_value.h"
 
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <optional>
 
 #include "core/encoding.h"
@@ -69,6 +71,42 @@ const std::string* GetNumber(const Item& item, std::string_view name) {
   auto it = item.find(std::string(name));
   if (it == item.end() || !it->second.is_n()) return nullptr;
   return &it->second.n();
+}
+
+namespace {
+
+Error BadNumber(std::string_view name, std::string_view why) {
+  return MakeError(ErrorCode::kCorruption, "attribute " + std::string(name) + " " + std::string(why));
+}
+
+}  // namespace
+
+Result<std::optional<double>> GetDouble(const Item& item, std::string_view name) {
+  auto it = item.find(std::string(name));
+  if (it == item.end()) return std::optional<double>();
+  if (!it->second.is_n()) return BadNumber(name, "is not a number");
+  const std::string& text = it->second.n();
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
+    return BadNumber(name, "is not a finite number");
+  }
+  return std::optional<double>(value);
+}
+
+Result<std::optional<int64_t>> GetInt64(const Item& item, std::string_view name) {
+  auto it = item.find(std::string(name));
+  if (it == item.end()) return std::optional<int64_t>();
+  if (!it->second.is_n()) return BadNumber(name, "is not a number");
+  const std::string& text = it->second.n();
+  int64_t whole = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), whole);
+  if (ec == std::errc() && end == text.data() + text.size()) return std::optional<int64_t>(whole);
+  // Decimals and exponents (other writers' timestamps): truncate when in range.
+  MEM0_ASSIGN_OR_RETURN(std::optional<double> value, GetDouble(item, name));
+  constexpr double kLimit = 9223372036854775808.0;  // 2^63
+  if (*value >= kLimit || *value < -kLimit) return BadNumber(name, "is out of the int64 range");
+  return std::optional<int64_t>(static_cast<int64_t>(*value));
 }
 
 namespace {

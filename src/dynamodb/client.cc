@@ -10,12 +10,12 @@
 #include <random>
 #include <thread>
 
+#include "aws/sigv4.h"
 #include "core/parallel.h"
 #include "core/url.h"
 #include "core/uuid.h"
 #include "dynamodb/fast_json.h"
 #include "dynamodb/json_codec.h"
-#include "aws/sigv4.h"
 
 namespace mem0::dynamodb {
 
@@ -674,8 +674,7 @@ Result<std::unique_ptr<Client>> Client::Create(ClientConfig config) {
   if (config.transport) {
     impl->transport = config.transport;
   } else {
-    if (config.http.proxy.empty())
-      config.http.proxy = ProxyFromEnvironment(env, *endpoint_url);
+    if (config.http.proxy.empty()) config.http.proxy = ProxyFromEnvironment(env, *endpoint_url);
     // The lean socket transport unless a proxy is in play, which libcurl handles.
     impl->transport = config.http.proxy.empty() ? aws::MakeSocketTransport(config.http)
                                                 : aws::MakeCurlTransport(config.http);

@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mem0/dynamodb/attribute_value.h"
 #include "mem0/core/result.h"
+#include "mem0/dynamodb/attribute_value.h"
 
 namespace mem0::dynamodb {
 

@@ -144,17 +144,22 @@ std::string EncodePageToken(const std::string& user_id, const std::string& last_
 Result<std::string> DecodePageToken(const std::string& user_id, const std::string& token) {
   auto bytes = Base64Decode(token);
   if (!bytes) return Invalid("page token is malformed");
-  auto parsed = nlohmann::json::parse(*bytes, nullptr, false);
-  if (!parsed.is_object() || parsed.value("v", 0) != 1 || !parsed.contains("after") ||
-      !parsed["after"].is_string()) {
+  const auto parsed = nlohmann::json::parse(*bytes, nullptr, false);
+  if (!parsed.is_object()) return Invalid("page token is malformed");
+  const auto version = parsed.find("v");
+  const auto user = parsed.find("u");
+  const auto after = parsed.find("after");
+  if (version == parsed.end() || *version != 1 || user == parsed.end() || !user->is_string() ||
+      after == parsed.end() || !after->is_string()) {
     return Invalid("page token is malformed");
   }
-  if (parsed.value("u", "") != Sha256Hex(user_id).substr(0, 16)) {
+  if (user->get_ref<const std::string&>() != Sha256Hex(user_id).substr(0, 16)) {
     return Invalid("page token belongs to another user");
   }
-  return parsed["after"].get<std::string>();
+  const auto& last = after->get_ref<const std::string&>();
+  if (last.empty() || last.size() > kMaxSortKeyBytes) return Invalid("page token is malformed");
+  return last;
 }
-
 
 int64_t UnixSeconds(Clock& clock) {
   return std::chrono::duration_cast<std::chrono::seconds>(clock.Now().time_since_epoch()).count();

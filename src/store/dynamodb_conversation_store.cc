@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <limits>
 #include <cstdio>
 #include <random>
 #include <set>
@@ -25,6 +26,7 @@
 
 #include "core/parallel.h"
 #include "core/uuid.h"
+#include "dynamodb/table_layout.h"
 #include "mem0/store/conversation_store.h"
 #include "store/conversation_common.h"
 
@@ -36,10 +38,10 @@ using dynamodb::AttributeValue;
 using dynamodb::Item;
 using Json = nlohmann::json;
 
-constexpr const char* kPartsPrefix = "mem0#parts#";
-constexpr const char* kHistoryPrefix = "mem0#history#";
-constexpr const char* kMessagesPrefix = "mem0#messages#";
-constexpr const char* kReservedPrefix = "mem0#";
+using dynamodb::layout::kHistoryPrefix;
+using dynamodb::layout::kMessagesPrefix;
+using dynamodb::layout::kPartsPrefix;
+using dynamodb::layout::kReservedPrefix;
 // Heads stay well under DynamoDB's 400 KB item limit.
 constexpr size_t kInlineLimit = 350 * 1024;
 constexpr size_t kPartBytes = 350 * 1024;
@@ -51,14 +53,18 @@ constexpr size_t kWritersKept = 8;
 AttributeValue S(std::string s) { return AttributeValue::S(std::move(s)); }
 AttributeValue N(int64_t n) { return AttributeValue::N(n); }
 
-int64_t ParseInt(const Item& item, const char* name, int64_t fallback = 0) {
-  const std::string* n = dynamodb::GetNumber(item, name);
-  if (!n) return fallback;
-  try {
-    return static_cast<int64_t>(std::stod(*n));
-  } catch (...) {
-    return fallback;
+// A stored integer, `fallback` when absent; kCorruption naming the
+// conversation when malformed.
+Result<int64_t> ReadInt(const Item& item, std::string_view name, int64_t fallback = 0) {
+  auto value = dynamodb::GetInt64(item, name);
+  if (!value.ok()) {
+    Error error = std::move(value).error();
+    if (const std::string* id = dynamodb::GetString(item, "conversation_id")) {
+      error.message = "conversation " + *id + ": " + error.message;
+    }
+    return error;
   }
+  return value->value_or(fallback);
 }
 
 Result<std::string> Compress(const std::string& data) {
@@ -431,7 +437,7 @@ class DynamoDBConversationStore final : public ConversationStore {
     if (!generation) return keys;
     const std::string& user_id = *dynamodb::GetString(head, "user_id");
     const std::string& conversation_id = *dynamodb::GetString(head, "conversation_id");
-    const int64_t parts = ParseInt(head, "overflow_parts");
+    MEM0_ASSIGN_OR_RETURN(const int64_t parts, ReadInt(head, "overflow_parts"));
     for (int64_t i = 0; i < parts; ++i) {
       keys.push_back({{"user_id", S(PartsPartition(user_id))},
                       {"conversation_id",
@@ -448,8 +454,9 @@ class DynamoDBConversationStore final : public ConversationStore {
   }
 
   bool Expired(const Item& head) const {
-    const int64_t expiration = ParseInt(head, config_.ttl_attribute.c_str(), 0);
-    return expiration > 0 && expiration <= UnixSeconds(*clock_);
+    // A malformed expiration never hides data: the read reports it instead.
+    auto expiration = ReadInt(head, config_.ttl_attribute);
+    return expiration.ok() && *expiration > 0 && *expiration <= UnixSeconds(*clock_);
   }
 
   Result<std::optional<Item>> ReadHead(const std::string& user_id,
@@ -502,9 +509,12 @@ class DynamoDBConversationStore final : public ConversationStore {
       }
       compressed += it->second;
     }
-    MEM0_ASSIGN_OR_RETURN(
-        std::string blob,
-        Decompress(compressed, static_cast<size_t>(ParseInt(head, "overflow_bytes"))));
+    MEM0_ASSIGN_OR_RETURN(const int64_t overflow_bytes, ReadInt(head, "overflow_bytes"));
+    if (overflow_bytes < 0) {
+      return MakeError(ErrorCode::kCorruption, "overflow_bytes is negative");
+    }
+    MEM0_ASSIGN_OR_RETURN(std::string blob,
+                          Decompress(compressed, static_cast<size_t>(overflow_bytes)));
     Json parsed = Json::parse(blob, nullptr, false);
     if (!parsed.is_object())
       return MakeError(ErrorCode::kStorageError, "overflow blob is not JSON");
@@ -522,10 +532,12 @@ class DynamoDBConversationStore final : public ConversationStore {
         c.conversation_id = *dynamodb::GetString(head, "conversation_id");
         c.messages_json = body->messages.dump();
         c.metadata_json = body->metadata.dump();
-        c.timestamp = ParseInt(head, "timestamp");
-        if (dynamodb::GetNumber(head, "updated_at")) c.updated_at = ParseInt(head, "updated_at");
+        MEM0_ASSIGN_OR_RETURN(c.timestamp, ReadInt(head, "timestamp"));
+        if (dynamodb::GetNumber(head, "updated_at")) {
+          MEM0_ASSIGN_OR_RETURN(c.updated_at, ReadInt(head, "updated_at"));
+        }
         if (dynamodb::GetNumber(head, config_.ttl_attribute)) {
-          c.expiration_time = ParseInt(head, config_.ttl_attribute.c_str());
+          MEM0_ASSIGN_OR_RETURN(c.expiration_time, ReadInt(head, config_.ttl_attribute));
         }
         return c;
       }
@@ -643,7 +655,9 @@ class DynamoDBConversationStore final : public ConversationStore {
     if (!dynamodb::GetNumber(*previous, "version")) {
       return "attribute_exists(conversation_id) AND attribute_not_exists(version)";
     }
-    attrs.values[":v"] = N(ParseInt(*previous, "version"));
+    // The stored spelling, exactly: a condition on a re-printed number could
+    // never match a value this code did not write.
+    attrs.values[":v"] = AttributeValue::N(*dynamodb::GetNumber(*previous, "version"));
     return "version = :v";
   }
 
@@ -676,12 +690,18 @@ class DynamoDBConversationStore final : public ConversationStore {
         continue;
       }
       MEM0_RETURN_IF_ERROR(change(*body));
+      MEM0_ASSIGN_OR_RETURN(const int64_t timestamp, ReadInt(*head, "timestamp"));
+      MEM0_ASSIGN_OR_RETURN(const int64_t version, ReadInt(*head, "version"));
+      if (version < 0 || version == std::numeric_limits<int64_t>::max()) {
+        return MakeError(ErrorCode::kCorruption,
+                         "conversation " + conversation_id + ": version is out of range");
+      }
       Item next = {{"user_id", S(user_id)},
                    {"conversation_id", S(conversation_id)},
-                   {"timestamp", N(ParseInt(*head, "timestamp"))},
+                   {"timestamp", N(timestamp)},
                    {"updated_at", N(UnixSeconds(*clock_))},
                    {"type", S("conversation")},
-                   {"version", N(ParseInt(*head, "version", 0) + 1)}};
+                   {"version", N(version + 1)}};
       // Attributes this store does not manage (e.g. written by other tools)
       // are carried over.
       for (const auto& [name, value] : *head) {

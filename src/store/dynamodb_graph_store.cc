@@ -27,6 +27,7 @@
 
 #include "core/parallel.h"
 #include "core/uuid.h"
+#include "dynamodb/table_layout.h"
 #include "mem0/store/graph_store.h"
 #include "store/conversation_common.h"
 #include "store/graph_common.h"
@@ -38,7 +39,7 @@ using dynamodb::AttributeValue;
 using dynamodb::Item;
 using Json = nlohmann::json;
 
-constexpr const char* kLocatorPrefix = "mem0#edge#";
+constexpr const char* kLocatorPrefix = dynamodb::layout::kEdgeLocatorPrefix;
 
 AttributeValue S(std::string s) { return AttributeValue::S(std::move(s)); }
 
@@ -53,25 +54,29 @@ std::string Str(const Item& item, const char* name) {
   return s ? *s : std::string();
 }
 
-double Num(const Item& item, const char* name) {
-  const std::string* n = dynamodb::GetNumber(item, name);
-  if (!n) return 0;
-  try {
-    return std::stod(*n);
-  } catch (...) {
-    return 0;
+// A stored number; kCorruption naming the item when it is malformed.
+Result<double> Num(const Item& item, const char* name) {
+  auto value = dynamodb::GetDouble(item, name);
+  if (!value.ok()) {
+    Error error = std::move(value).error();
+    error.message = "graph item (" + Str(item, "node_id") + ", " + Str(item, "edge_id") +
+                    "): " + error.message;
+    return error;
   }
+  return value->value_or(0);
 }
 
-MemoryNode NodeFromItem(const Item& item) {
+Result<MemoryNode> NodeFromItem(const Item& item) {
   MemoryNode node;
   node.node_id = Str(item, "node_id");
   node.content = Str(item, "content");
   node.metadata_json = Str(item, "metadata");
   if (node.metadata_json.empty()) node.metadata_json = "{}";
   node.scope = Str(item, "scope");
-  node.created_at = Num(item, "created_at");
-  if (dynamodb::GetNumber(item, "updated_at")) node.updated_at = Num(item, "updated_at");
+  MEM0_ASSIGN_OR_RETURN(node.created_at, Num(item, "created_at"));
+  if (dynamodb::GetNumber(item, "updated_at")) {
+    MEM0_ASSIGN_OR_RETURN(node.updated_at, Num(item, "updated_at"));
+  }
   return node;
 }
 
@@ -83,7 +88,7 @@ std::string EdgeIdOf(const Item& item) {
   return {};
 }
 
-Edge EdgeFromItem(const Item& item) {
+Result<Edge> EdgeFromItem(const Item& item) {
   Edge edge;
   edge.edge_id = EdgeIdOf(item);
   edge.source_id = Str(item, "source_id");
@@ -91,7 +96,7 @@ Edge EdgeFromItem(const Item& item) {
   edge.relationship_type = Str(item, "relationship_type");
   edge.properties_json = Str(item, "properties");
   if (edge.properties_json.empty()) edge.properties_json = "{}";
-  edge.created_at = Num(item, "created_at");
+  MEM0_ASSIGN_OR_RETURN(edge.created_at, Num(item, "created_at"));
   return edge;
 }
 
@@ -112,7 +117,8 @@ class DynamoDBGraphStore final : public GraphStore {
     MEM0_ASSIGN_OR_RETURN(NewNode node, ValidateNewNode(content, metadata_json, node_id, scope));
     const std::string& id = node.node_id;
     const Json& metadata = node.metadata;
-    const AttributeValue now = Seconds(NowSeconds(*clock_));
+    const double created_at = NowSeconds(*clock_);
+    const AttributeValue now = Seconds(created_at);
     Item meta = {{"node_id", S(id)},         {"edge_id", S("META")},
                  {"content", S(content)},    {"metadata", S(metadata.dump())},
                  {"type", S("memory_node")}, {"created_at", now}};
@@ -140,7 +146,7 @@ class DynamoDBGraphStore final : public GraphStore {
           {":c", S(scope)}, {":t", S("scope_node")}, {":now", now}, {":m", S("{}")}};
       MEM0_RETURN_IF_ERROR(client_->UpdateItem(scope_node));
       for (auto& item : EdgeItems({ScopeMemberEdgeId(id), ScopeNodeId(scope), id, kScopeMemberType,
-                                   "{}", Num(meta, "created_at")},
+                                   "{}", created_at},
                                   /*with_locator=*/false)) {
         dynamodb::TransactWriteItem edge_put;
         edge_put.kind = dynamodb::TransactWriteItem::Kind::kPut;
@@ -166,7 +172,8 @@ class DynamoDBGraphStore final : public GraphStore {
     MEM0_ASSIGN_OR_RETURN(
         auto got, client_->GetItem({config_.table_name, Key(node_id, "META"), "", {}, true}));
     if (!got.item) return std::optional<MemoryNode>();
-    return std::optional<MemoryNode>(NodeFromItem(*got.item));
+    MEM0_ASSIGN_OR_RETURN(MemoryNode node, NodeFromItem(*got.item));
+    return std::optional<MemoryNode>(std::move(node));
   }
 
   Result<void> UpdateNode(const std::string& node_id, const std::optional<std::string>& content,
@@ -349,8 +356,9 @@ class DynamoDBGraphStore final : public GraphStore {
         const auto& neighbour =
             nodes[is_outgoing ? Str(item, "target_id") : Str(item, "source_id")];
         if (!neighbour || (!query.scope.empty() && neighbour->scope != query.scope)) continue;
+        MEM0_ASSIGN_OR_RETURN(Edge edge, EdgeFromItem(item));
         out.push_back({neighbour->node_id, neighbour->content, Str(item, "relationship_type"),
-                       neighbour->metadata_json, EdgeFromItem(item).properties_json,
+                       neighbour->metadata_json, edge.properties_json,
                        is_outgoing ? "outgoing" : "incoming", EdgeIdOf(item)});
         if (static_cast<int>(out.size()) == query.limit) return out;
       }
@@ -369,7 +377,7 @@ class DynamoDBGraphStore final : public GraphStore {
       std::vector<std::string> wanted;
       std::vector<Edge> edges;
       for (const auto& item : items) {
-        Edge edge = EdgeFromItem(item);
+        MEM0_ASSIGN_OR_RETURN(Edge edge, EdgeFromItem(item));
         if (edge.edge_id.empty() || !seen.insert(edge.edge_id).second) continue;
         wanted.push_back(edge.source_id);
         wanted.push_back(edge.target_id);
@@ -398,18 +406,20 @@ class DynamoDBGraphStore final : public GraphStore {
       scan.attributes.values = {{":t", S(relationship_type)}, {":out", S("OUT#")}};
       scan.consistent_read = true;
       MEM0_ASSIGN_OR_RETURN(auto all, client_->ScanAll(scan));
-      std::vector<Item> items;
+      std::vector<std::pair<double, Item>> dated;
       for (auto& item : all.items) {
-        double at = Num(item, "created_at");
+        MEM0_ASSIGN_OR_RETURN(double at, Num(item, "created_at"));
         if ((query.created_from && at < *query.created_from) ||
             (query.created_to && at > *query.created_to)) {
           continue;
         }
-        items.push_back(std::move(item));
+        dated.emplace_back(at, std::move(item));
       }
-      std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-        return Num(a, "created_at") > Num(b, "created_at");
-      });
+      std::stable_sort(dated.begin(), dated.end(),
+                       [](const auto& a, const auto& b) { return a.first > b.first; });
+      std::vector<Item> items;
+      items.reserve(dated.size());
+      for (auto& [at, item] : dated) items.push_back(std::move(item));
       MEM0_RETURN_IF_ERROR(consume(items));
       return out;
     }
@@ -475,7 +485,7 @@ class DynamoDBGraphStore final : public GraphStore {
       std::vector<Edge> level_edges;
       for (auto& items : found) {
         for (auto& item : items) {
-          Edge edge = EdgeFromItem(item);
+          MEM0_ASSIGN_OR_RETURN(Edge edge, EdgeFromItem(item));
           if (edge.edge_id.empty()) continue;
           const bool outgoing = Str(item, "edge_id").starts_with("OUT#");
           candidates.push_back(outgoing ? edge.target_id : edge.source_id);
@@ -507,15 +517,16 @@ class DynamoDBGraphStore final : public GraphStore {
     std::set<std::string> in_graph;
     for (const auto& item : all) {
       const std::string node_id = Str(item, "node_id");
-      if (Str(item, "edge_id") != "META" || node_id.starts_with("mem0#")) continue;
-      MemoryNode node = NodeFromItem(item);
+      if (Str(item, "edge_id") != "META" || node_id.starts_with(dynamodb::layout::kReservedPrefix))
+        continue;
+      MEM0_ASSIGN_OR_RETURN(MemoryNode node, NodeFromItem(item));
       if (!InScope(node, scope)) continue;
       in_graph.insert(node.node_id);
       graph.nodes.push_back(std::move(node));
     }
     for (const auto& item : all) {
       if (!Str(item, "edge_id").starts_with("OUT#")) continue;
-      Edge edge = EdgeFromItem(item);
+      MEM0_ASSIGN_OR_RETURN(Edge edge, EdgeFromItem(item));
       if (edge.relationship_type == kScopeMemberType) continue;
       if (in_graph.count(edge.source_id) && in_graph.count(edge.target_id)) {
         graph.edges.push_back(std::move(edge));
@@ -572,7 +583,9 @@ class DynamoDBGraphStore final : public GraphStore {
       if (sk == "META") metas.insert(Str(item, "node_id"));
       if (sk.starts_with("OUT#")) outs[sk.substr(4)] = &item;
       if (sk.starts_with("IN#")) ins[sk.substr(3)] = &item;
-      if (sk == "EDGE") locators.insert(Str(item, "node_id").substr(std::strlen(kLocatorPrefix)));
+      if (sk == "EDGE" && Str(item, "node_id").starts_with(kLocatorPrefix)) {
+        locators.insert(Str(item, "node_id").substr(std::strlen(kLocatorPrefix)));
+      }
       if (sk.starts_with("REL#")) rels[sk.substr(4)] = &item;
     }
     GraphCheckReport report;
@@ -733,7 +746,7 @@ class DynamoDBGraphStore final : public GraphStore {
     MEM0_ASSIGN_OR_RETURN(auto got,
                           client_->BatchGetItem({{config_.table_name, {keys, "", {}, true}}}));
     for (const auto& item : got.responses[config_.table_name]) {
-      MemoryNode node = NodeFromItem(item);
+      MEM0_ASSIGN_OR_RETURN(MemoryNode node, NodeFromItem(item));
       nodes[node.node_id] = std::move(node);
     }
     return {};

@@ -5,6 +5,7 @@
 
 #include "core/encoding.h"
 #include "core/uuid.h"
+#include "dynamodb/table_layout.h"
 #include "store/conversation_common.h"
 
 namespace mem0::store {
@@ -64,11 +65,10 @@ std::string SubgraphToDot(const Subgraph& graph) {
   return out + "}\n";
 }
 
-
 Status ValidateNodeId(const std::string& node_id) {
   // Below the 2048-byte key limit: scope membership puts node ids in sort keys.
   MEM0_RETURN_IF_ERROR(ValidateKey("node_id", node_id, 1000));
-  if (node_id.starts_with("mem0#")) {
+  if (node_id.starts_with(dynamodb::layout::kReservedPrefix)) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "node_id must not start with \"mem0#\" (reserved for internal items)");
   }

@@ -6,13 +6,14 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "dynamodb/table_layout.h"
 #include "mem0/store/graph_store.h"
 
 namespace mem0::store {
 
 // Relationship type linking a scope node to its memories (reserved).
 inline constexpr const char* kScopeMemberType = "MEM0_SCOPE_MEMBER";
-inline constexpr const char* kScopeNodePrefix = "mem0#scope#";
+inline constexpr const char* kScopeNodePrefix = dynamodb::layout::kScopeNodePrefix;
 inline constexpr size_t kMaxContentBytes = 300 * 1024;
 
 Status ValidateNodeId(const std::string& node_id);

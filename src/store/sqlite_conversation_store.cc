@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "core/uuid.h"
+#include "dynamodb/table_layout.h"
 #include "mem0/store/conversation_store.h"
 #include "store/conversation_common.h"
 #include "store/sqlite_db.h"
@@ -23,7 +24,7 @@ using sqlite::Statement;
 
 // Same as the DynamoDB engine: user ids under "mem0#" name its internal
 // partitions there, so both engines reserve them.
-constexpr const char* kReservedPrefix = "mem0#";
+constexpr const char* kReservedPrefix = dynamodb::layout::kReservedPrefix;
 // The DynamoDB engine's limit on messages + metadata (serialized), kept
 // here so both engines accept the same conversations.
 constexpr size_t kMaxConversationBytes = 64u << 20;

@@ -190,7 +190,7 @@ class ConversationConformanceTest : public ::testing::TestWithParam<std::string>
   // Every conversation of `user`, following page tokens; fails the test on
   // an error or a page shorter than `page_size` that is not the last.
   std::vector<store::Conversation> ListAll(store::ConversationStore& store, const std::string& user,
-                                    int page_size) {
+                                           int page_size) {
     std::vector<store::Conversation> all;
     std::string token;
     for (int pages = 0; pages < 10000; ++pages) {

@@ -27,7 +27,7 @@ class DynamoDBConversationTest : public ::testing::Test {
   void TearDown() override { (void)client_->DeleteTable(table_); }
 
   std::unique_ptr<store::ConversationStore> Open(std::shared_ptr<Clock> clock = nullptr,
-                                          int ttl_days = 0) {
+                                                 int ttl_days = 0) {
     store::DynamoDBConversationConfig config;
     config.table_name = table_;
     config.client = client_;

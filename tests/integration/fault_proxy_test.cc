@@ -7,8 +7,8 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "mem0/store/conversation_store.h"
 #include "mem0/dynamodb/client.h"
+#include "mem0/store/conversation_store.h"
 #include "support/loopback_server.h"
 #include "support/test_env.h"
 

@@ -161,7 +161,8 @@ TEST_P(GraphConformanceTest, SelfLoopsAreReturnedOnceAndDuplicatesAllowed) {
   const std::string first = Relate("a", "b", "KNOWS");
   const std::string second = Relate("a", "b", "KNOWS");
   EXPECT_NE(first, second);
-  EXPECT_EQ(store().GetRelatedMemories("a", {{"KNOWS"}, store::Direction::kOutgoing, 10})->size(), 2u);
+  EXPECT_EQ(store().GetRelatedMemories("a", {{"KNOWS"}, store::Direction::kOutgoing, 10})->size(),
+            2u);
   ASSERT_TRUE(store().DeleteNode("a").ok());
   EXPECT_TRUE(store().GetRelatedMemories("b", {{}, store::Direction::kBoth, 10})->empty());
 }

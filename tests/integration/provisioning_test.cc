@@ -138,7 +138,8 @@ Json Shape(Client& client, const std::string& table) {
   return described;
 }
 
-void ExpectSameTables(Client& client, const provision::TablesConfig& expected, const provision::TablesConfig& actual) {
+void ExpectSameTables(Client& client, const provision::TablesConfig& expected,
+                      const provision::TablesConfig& actual) {
   EXPECT_EQ(Shape(client, expected.conversation_table).dump(2),
             Shape(client, actual.conversation_table).dump(2));
   EXPECT_EQ(Shape(client, expected.graph_table).dump(2), Shape(client, actual.graph_table).dump(2));
@@ -153,8 +154,9 @@ void DropTables(Client& client, const std::vector<std::string>& tables) {
   }
 }
 
-bool HasDrift(const provision::DriftReport& report, const std::string& table, const std::string& setting,
-              const std::string& expected, const std::string& actual, bool conflict) {
+bool HasDrift(const provision::DriftReport& report, const std::string& table,
+              const std::string& setting, const std::string& expected, const std::string& actual,
+              bool conflict) {
   return std::any_of(report.drift.begin(), report.drift.end(), [&](const provision::Drift& d) {
     return d.table == table && d.setting == setting && d.expected == expected &&
            d.actual == actual && d.conflict == conflict;
@@ -543,7 +545,8 @@ void RequirePyYaml() {
 }
 
 TEST(CloudFormationTest, DeployFileIsTheGeneratedTemplate) {
-  auto generated = provision::CloudFormationTemplate(DeployConfig());
+  auto generated =
+      provision::CloudFormationTemplate(DeployConfig(), "mem0 tables cloudformation --ttl");
   ASSERT_TRUE(generated.ok());
   EXPECT_EQ(ReadFile(SourcePath("deploy/cloudformation.yaml")), *generated) << kRegenerate;
 }
@@ -651,7 +654,7 @@ TEST_F(CloudFormationDeployTest, ProvisionedParametersDescribeTheProvisionedTabl
 // --- dynamodb-shell --------------------------------------------------------------
 
 TEST(DdbshTest, DeployFileIsTheGeneratedSchema) {
-  auto generated = provision::DdbshSchema(DeployConfig());
+  auto generated = provision::DdbshSchema(DeployConfig(), "mem0 tables ddbsh --ttl");
   ASSERT_TRUE(generated.ok());
   EXPECT_EQ(ReadFile(SourcePath("deploy/schema.sql")), *generated) << kRegenerate;
 }
@@ -701,8 +704,8 @@ TEST(DdbshTest, EveryOptionRoundTripsThroughTheParser) {
   ASSERT_EQ(statements->size(), 7u);  // drop, create, ttl, pitr, drop, create, pitr
   for (const auto& statement : *statements) {
     if (statement.kind != provision::DdbshStatement::Kind::kCreateTable) continue;
-    const auto expected =
-        statement.table == "graph" ? provision::GraphTableRequest(config) : provision::ConversationTableRequest(config);
+    const auto expected = statement.table == "graph" ? provision::GraphTableRequest(config)
+                                                     : provision::ConversationTableRequest(config);
     const auto& got = statement.create;
     EXPECT_EQ(got.table_name, expected.table_name);
     EXPECT_EQ(got.billing_mode, expected.billing_mode);

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "mem0/dynamodb/client.h"
 #include "mem0/core/env.h"
+#include "mem0/dynamodb/client.h"
 
 namespace mem0::testing {
 

@@ -251,7 +251,7 @@ TEST(ProfileParserTest, ProfileDefaultBeatsPlainDefaultInConfig) {
 
 TEST(ProfileParserTest, CredentialsFileSectionsHaveNoPrefix) {
   auto profiles = profile::ParseProfiles("[dev]\naws_access_key_id = A\n[profile x]\nk = v\n",
-                                             profile::FileKind::kCredentials);
+                                         profile::FileKind::kCredentials);
   EXPECT_EQ(profiles["dev"]["aws_access_key_id"], "A");
   EXPECT_EQ(profiles.count("x"), 0u);
 }

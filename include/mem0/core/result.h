@@ -10,10 +10,10 @@
 #ifndef MEM0_CORE_RESULT_H_
 #define MEM0_CORE_RESULT_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
-#include <memory>
 #include <variant>
 
 namespace mem0 {
@@ -28,6 +28,7 @@ enum class ErrorCode {
   kNetworkError,      // could not reach the service, or the reply was damaged
   kCredentialsError,  // no usable credentials
   kStorageError,      // local storage (SQLite, files) failed
+  kCorruption,        // stored data or a token is malformed (the item is named)
   kTimeout,           // a waiter or deadline ran out
   kInternal,          // a bug or an impossible state
 };

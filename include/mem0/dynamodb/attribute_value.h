@@ -17,6 +17,8 @@
 #include <variant>
 #include <vector>
 
+#include "mem0/core/result.h"
+
 namespace mem0::dynamodb {
 
 class AttributeValue;
@@ -106,6 +108,12 @@ class AttributeValue {
 // another type.
 const std::string* GetString(const Item& item, std::string_view name);
 const std::string* GetNumber(const Item& item, std::string_view name);
+
+// A number attribute as int64 (decimals truncated toward zero) or double:
+// nullopt when absent; kCorruption naming the attribute when it has another
+// type or its value does not fit. Never 0 or a wrapped value for bad data.
+Result<std::optional<int64_t>> GetInt64(const Item& item, std::string_view name);
+Result<std::optional<double>> GetDouble(const Item& item, std::string_view name);
 
 // True when `decimal` is a number DynamoDB accepts: at most 38 significant
 // digits, magnitude 1E-130 to 9.9999999999999999999999999999999999999E+125

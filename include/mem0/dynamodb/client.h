@@ -24,11 +24,11 @@
 #include <string_view>
 #include <vector>
 
-#include "mem0/dynamodb/attribute_value.h"
 #include "mem0/aws/credentials.h"
 #include "mem0/aws/http.h"
 #include "mem0/core/env.h"
 #include "mem0/core/result.h"
+#include "mem0/dynamodb/attribute_value.h"
 
 namespace mem0::dynamodb {
 
@@ -111,9 +111,9 @@ class Client;
 // Where and as whom to connect, as mem0's DynamoDB config names it; every
 // DynamoDB-backed config (the conversation and graph stores) embeds it.
 struct ConnectionConfig {
-  std::string region;        // empty: AWS_REGION, AWS_DEFAULT_REGION, the profile
-  std::string endpoint_url;  // empty: AWS_ENDPOINT_URL_DYNAMODB, ..., regional
-  std::string profile;       // empty: AWS_PROFILE or "default"
+  std::string region;             // empty: AWS_REGION, AWS_DEFAULT_REGION, the profile
+  std::string endpoint_url;       // empty: AWS_ENDPOINT_URL_DYNAMODB, ..., regional
+  std::string profile;            // empty: AWS_PROFILE or "default"
   std::string aws_access_key_id;  // explicit keys; otherwise the credential chain
   std::string aws_secret_access_key;
   std::string aws_session_token;
@@ -408,7 +408,6 @@ class Client {
   Result<TableDescription> WaitUntilActive(std::string_view table_name,
                                            std::chrono::milliseconds timeout);
   Result<void> WaitUntilDeleted(std::string_view table_name, std::chrono::milliseconds timeout);
-
 
  private:
   class Impl;

@@ -35,8 +35,8 @@
 #include <utility>
 #include <vector>
 
-#include "mem0/dynamodb/client.h"
 #include "mem0/core/result.h"
+#include "mem0/dynamodb/client.h"
 
 namespace mem0::provision {
 
@@ -141,20 +141,19 @@ struct DeletionReport {
 // nothing deleted) when either has deletion protection enabled.
 Result<DeletionReport> DeleteDynamoDBTables(dynamodb::Client& client, const TablesConfig& config);
 
-// The `mem0 tables` flags that reproduce `config` (for generated headers).
-std::string TablesCommandFlags(const TablesConfig& config);
-
 // CloudFormation template (YAML, long-form intrinsics so any YAML parser reads
 // it) equivalent to CreateDynamoDBTables: parameters for the table names, TTL,
 // KMS key and billing mode (defaults from `config`), outputs with the table
 // names and ARNs.
-Result<std::string> CloudFormationTemplate(const TablesConfig& config);
+// `generated_by` (e.g. the command line that made it) goes in its header.
+Result<std::string> CloudFormationTemplate(const TablesConfig& config,
+                                           std::string_view generated_by = {});
 // The same template as a JSON document (CloudFormation accepts both).
 Result<std::string> CloudFormationTemplateJson(const TablesConfig& config);
 
 // dynamodb-shell script: DROP TABLE IF EXISTS / CREATE TABLE / ALTER TABLE
 // ... SET TTL (and SET PITR ENABLED) for both tables.
-Result<std::string> DdbshSchema(const TablesConfig& config);
+Result<std::string> DdbshSchema(const TablesConfig& config, std::string_view generated_by = {});
 
 // One statement of the ddbsh subset that DdbshSchema emits.
 struct DdbshStatement {

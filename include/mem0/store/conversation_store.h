@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "mem0/dynamodb/client.h"
 #include "mem0/core/env.h"
 #include "mem0/core/result.h"
+#include "mem0/dynamodb/client.h"
 
 namespace mem0::store {
 
@@ -127,7 +127,6 @@ struct DynamoDBConversationConfig : dynamodb::ConnectionConfig {
 Result<std::unique_ptr<ConversationStore>> MakeSqliteConversationStore(const SqliteConfig& config);
 Result<std::unique_ptr<ConversationStore>> MakeDynamoDBConversationStore(
     const DynamoDBConversationConfig& config);
-
 
 }  // namespace mem0::store
 

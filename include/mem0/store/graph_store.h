@@ -23,10 +23,10 @@
 #include <string>
 #include <vector>
 
-#include "mem0/store/conversation_store.h"
-#include "mem0/dynamodb/client.h"
 #include "mem0/core/env.h"
 #include "mem0/core/result.h"
+#include "mem0/dynamodb/client.h"
+#include "mem0/store/conversation_store.h"
 
 namespace mem0::store {
 
@@ -132,8 +132,7 @@ class GraphStore {
                                                  const std::string& target_id,
                                                  const std::string& relationship_type,
                                                  const std::string& properties_json) = 0;
-  Result<std::string> CreateRelationship(const std::string& source_id,
-                                         const std::string& target_id,
+  Result<std::string> CreateRelationship(const std::string& source_id, const std::string& target_id,
                                          const std::string& relationship_type) {
     return CreateRelationship(source_id, target_id, relationship_type, "{}");
   }
