@@ -5,18 +5,12 @@
 #include <sstream>
 #include <utility>
 
+#include "core/strings.h"
+
 namespace mem0::aws::profile {
 namespace {
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view Trim(std::string_view text) {
-  size_t begin = 0;
-  while (begin < text.size() && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
-  size_t end = text.size();
-  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
-  return text.substr(begin, end - begin);
-}
 
 std::string Lower(std::string_view text) {
   std::string out(text);

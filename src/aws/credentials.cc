@@ -15,6 +15,7 @@
 
 #include "aws/aws_profile.h"
 #include "aws/credentials_internal.h"
+#include "core/strings.h"
 
 namespace mem0::aws {
 namespace {
@@ -61,21 +62,6 @@ Error CredentialsErrorFrom(std::string context, const Error& cause) {
 }
 
 std::string Quote(std::string_view text) { return "\"" + std::string(text) + "\""; }
-
-std::string_view Trim(std::string_view text) {
-  size_t begin = 0;
-  while (begin < text.size() && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
-  size_t end = text.size();
-  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
-  return text.substr(begin, end - begin);
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // Environment lookups treat empty values as unset, as the SDKs do.
 std::optional<std::string> EnvValue(const EnvironmentLookup& env, std::string_view name) {
@@ -428,8 +414,8 @@ class CachingCredentialsProvider final : public CredentialsProvider {
 
 std::shared_ptr<CredentialsProvider> MakeCaching(CachingCredentialsProvider::Fetch fetch,
                                                  const CredentialsChainOptions& options) {
-  return std::make_shared<CachingCredentialsProvider>(std::move(fetch), options.clock,
-                                                      options.refresh_margin);
+  return std::make_shared<CachingCredentialsProvider>(
+      std::move(fetch), options.env.Resolved().clock, options.refresh_margin);
 }
 
 // ---------------------------------------------------------------------------
@@ -650,10 +636,10 @@ Error StsError(const HttpResponse& response, const std::string& role_arn) {
 class WebIdentityFetcher {
  public:
   explicit WebIdentityFetcher(const CredentialsChainOptions& options)
-      : env_(options.environment),
+      : env_(options.env.Resolved().environment),
         profile_(options.profile),
         sts_endpoint_(options.sts_endpoint),
-        clock_(options.clock ? options.clock : SystemClock()),
+        clock_(options.env.Resolved().clock),
         transport_(std::make_shared<LazyTransport>(options.http, HttpTransportOptions{})),
         retry_(credentials_internal::MakeRetrySettings(options,
                                                        credentials_internal::kServiceAttempts)) {}
@@ -736,7 +722,7 @@ class WebIdentityFetcher {
 class ContainerFetcher {
  public:
   explicit ContainerFetcher(const CredentialsChainOptions& options)
-      : env_(options.environment),
+      : env_(options.env.Resolved().environment),
         transport_(std::make_shared<LazyTransport>(
             options.http, TransportWithTimeouts(std::chrono::seconds(2), std::chrono::seconds(5)))),
         retry_(credentials_internal::MakeRetrySettings(options,
@@ -827,10 +813,10 @@ bool IsTrue(const std::optional<std::string>& value) {
 class InstanceMetadataFetcher {
  public:
   explicit InstanceMetadataFetcher(const CredentialsChainOptions& options)
-      : env_(options.environment),
+      : env_(options.env.Resolved().environment),
         profile_(options.profile),
         imds_endpoint_(options.imds_endpoint),
-        clock_(options.clock ? options.clock : SystemClock()),
+        clock_(options.env.Resolved().clock),
         // Off EC2 the link-local address does not answer: fail fast.
         transport_(std::make_shared<LazyTransport>(
             options.http, TransportWithTimeouts(std::chrono::seconds(1), std::chrono::seconds(2)))),
@@ -1039,8 +1025,8 @@ class ChainCredentialsProvider final : public CredentialsProvider {
 std::shared_ptr<credentials_internal::ProfileContext> MakeProfileContext(
     const CredentialsChainOptions& options) {
   auto context = std::make_shared<credentials_internal::ProfileContext>();
-  context->env = options.environment;
-  context->clock = options.clock ? options.clock : SystemClock();
+  context->env = options.env.Resolved().environment;
+  context->clock = options.env.Resolved().clock;
   auto transport = std::make_shared<LazyTransport>(options.http, HttpTransportOptions{});
   context->transport = [transport]() -> HttpTransport& { return transport->Get(); };
   context->retry =
@@ -1051,7 +1037,7 @@ std::shared_ptr<credentials_internal::ProfileContext> MakeProfileContext(
   // of the chain itself.
   auto imds = std::make_shared<InstanceMetadataFetcher>(options);
   auto ecs = std::make_shared<ContainerFetcher>(options);
-  context->credential_source = [env = options.environment, imds, ecs](
+  context->credential_source = [env = options.env.Resolved().environment, imds, ecs](
                                    const std::string& source,
                                    const std::string& profile) -> Result<Credentials> {
     const std::string what =
@@ -1113,7 +1099,7 @@ std::shared_ptr<CredentialsProvider> MakeDefaultCredentialsChain(
     const CredentialsChainOptions& options) {
   return std::make_shared<ChainCredentialsProvider>(
       std::vector<std::shared_ptr<CredentialsProvider>>{
-          MakeEnvironmentCredentialsProvider(options.environment),
+          MakeEnvironmentCredentialsProvider(options.env.Resolved().environment),
           MakeProfileCredentialsProvider(options),
           MakeWebIdentityCredentialsProvider(options),
           MakeContainerCredentialsProvider(options),

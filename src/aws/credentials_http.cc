@@ -49,7 +49,7 @@ std::chrono::milliseconds BackoffDelay(const RetrySettings& retry, int attempt) 
 RetrySettings MakeRetrySettings(const CredentialsChainOptions& options, int default_attempts) {
   RetrySettings retry;
   retry.max_attempts = options.max_attempts > 0 ? options.max_attempts : default_attempts;
-  retry.sleeper = options.sleeper ? options.sleeper : RealSleeper();
+  retry.sleeper = options.env.Resolved().sleeper;
   retry.jitter = options.jitter;
   return retry;
 }

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <vector>
 
+#include "core/strings.h"
 #include "mem0/aws/http.h"
 
 namespace mem0::aws {
@@ -23,12 +24,6 @@ namespace {
 size_t AppendBody(char* data, size_t size, size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);
   return size * count;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
 }
 
 size_t AppendHeader(char* data, size_t size, size_t count, void* user) {

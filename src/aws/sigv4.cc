@@ -16,6 +16,8 @@
 #include <optional>
 #include <utility>
 
+#include "core/strings.h"
+
 namespace mem0::aws::sigv4 {
 namespace {
 
@@ -160,22 +162,12 @@ std::string UriEncode(std::string_view text) {
   return encoded;
 }
 
-char ToLowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ToLowerAscii(a[i]) != ToLowerAscii(b[i])) return false;
-  }
-  return true;
-}
-
 // Byte-wise order of the lower-cased names, as SigV4 sorts header names.
 bool LessIgnoreCase(std::string_view a, std::string_view b) {
   const std::size_t common = std::min(a.size(), b.size());
   for (std::size_t i = 0; i < common; ++i) {
-    const auto ca = static_cast<unsigned char>(ToLowerAscii(a[i]));
-    const auto cb = static_cast<unsigned char>(ToLowerAscii(b[i]));
+    const auto ca = static_cast<unsigned char>(AsciiToLower(a[i]));
+    const auto cb = static_cast<unsigned char>(AsciiToLower(b[i]));
     if (ca != cb) return ca < cb;
   }
   return a.size() < b.size();
@@ -270,7 +262,7 @@ std::string HostHeaderFromUrl(const UrlParts& url) {
   }
   std::string result;
   result.reserve(authority.size());
-  for (char c : host) result.push_back(ToLowerAscii(c));
+  for (char c : host) result.push_back(AsciiToLower(c));
   const bool default_port = port.empty() ||
                             (EqualsIgnoreCase(url.scheme, "http") && port == "80") ||
                             (EqualsIgnoreCase(url.scheme, "https") && port == "443");
@@ -449,8 +441,8 @@ Result<SigningResult> SignWith(HttpRequest& request, const Credentials& credenti
         signed_header_names.push_back(';');
       }
       for (char c : name) {
-        canonical.push_back(ToLowerAscii(c));
-        signed_header_names.push_back(ToLowerAscii(c));
+        canonical.push_back(AsciiToLower(c));
+        signed_header_names.push_back(AsciiToLower(c));
       }
       canonical.push_back(':');
     }

@@ -22,6 +22,7 @@
 #include <mutex>
 #include <vector>
 
+#include "core/strings.h"
 #include "mem0/aws/http.h"
 
 namespace mem0::aws {
@@ -189,13 +190,6 @@ class Connection {
   SSL* ssl_;
   SteadyClock::time_point last_used_ = SteadyClock::now();
 };
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 class SocketTransport final : public HttpTransport {
  public:

@@ -76,7 +76,8 @@ const std::string* GetNumber(const Item& item, std::string_view name) {
 namespace {
 
 Error BadNumber(std::string_view name, std::string_view why) {
-  return MakeError(ErrorCode::kCorruption, "attribute " + std::string(name) + " " + std::string(why));
+  return MakeError(ErrorCode::kCorruption,
+                   "attribute " + std::string(name) + " " + std::string(why));
 }
 
 }  // namespace

@@ -686,9 +686,8 @@ Result<std::unique_ptr<Client>> Client::Create(ClientConfig config) {
         {config.access_key_id, config.secret_access_key, config.session_token, std::nullopt});
   } else {
     aws::CredentialsChainOptions options;
-    options.environment = env;
+    options.env = config.env;
     options.profile = profile;
-    options.clock = impl->clock;
     impl->credentials = aws::MakeDefaultCredentialsChain(options);
   }
   impl->config = std::move(config);

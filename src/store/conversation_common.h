@@ -24,6 +24,9 @@ Status ValidateConversationId(const std::string& conversation_id);
 Result<nlohmann::json> ParseMessages(const std::string& messages_json);
 // Parses and checks: a JSON object.
 Result<nlohmann::json> ParseMetadata(const std::string& metadata_json);
+// Messages plus metadata of one conversation, on every engine.
+inline constexpr size_t kMaxConversationBytes = 64u << 20;
+
 // A history record or recent message is stored as one DynamoDB item.
 inline constexpr size_t kMaxRecordTextBytes = 350 * 1024;
 Status ValidateHistoryRecord(const HistoryRecord& record);

@@ -18,8 +18,8 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <limits>
 #include <cstdio>
+#include <limits>
 #include <random>
 #include <set>
 #include <thread>
@@ -28,6 +28,7 @@
 #include "core/uuid.h"
 #include "dynamodb/table_layout.h"
 #include "mem0/store/conversation_store.h"
+#include "store/checked_store.h"
 #include "store/conversation_common.h"
 
 namespace mem0::store {
@@ -45,7 +46,8 @@ using dynamodb::layout::kReservedPrefix;
 // Heads stay well under DynamoDB's 400 KB item limit.
 constexpr size_t kInlineLimit = 350 * 1024;
 constexpr size_t kPartBytes = 350 * 1024;
-constexpr size_t kMaxConversationBytes = 64u << 20;
+// Compressed data never exceeds its input by more than a part.
+constexpr int64_t kMaxParts = kMaxConversationBytes / kPartBytes + 2;
 constexpr size_t kInlineMetadataLimit = 64 * 1024;
 constexpr int kMaxConflictRetries = 64;
 constexpr size_t kWritersKept = 8;
@@ -118,7 +120,6 @@ class DynamoDBConversationStore final : public ConversationStore {
   Result<std::string> StoreConversation(const std::string& user_id,
                                         const std::string& messages_json,
                                         const std::string& metadata_json) override {
-    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
     MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(messages_json));
     MEM0_ASSIGN_OR_RETURN(Json metadata, ParseMetadata(metadata_json));
     const int64_t now = UnixSeconds(*clock_);
@@ -131,8 +132,6 @@ class DynamoDBConversationStore final : public ConversationStore {
 
   Result<std::optional<Conversation>> GetConversation(const std::string& user_id,
                                                       const std::string& conversation_id) override {
-    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
-    MEM0_RETURN_IF_ERROR(ValidateConversationId(conversation_id));
     MEM0_ASSIGN_OR_RETURN(auto head, ReadHead(user_id, conversation_id));
     if (!head || Expired(*head)) return std::optional<Conversation>();
     MEM0_ASSIGN_OR_RETURN(Conversation conversation, Materialize(*head));
@@ -141,10 +140,6 @@ class DynamoDBConversationStore final : public ConversationStore {
 
   Result<ConversationPage> ListConversations(const std::string& user_id, int limit,
                                              const std::string& page_token) override {
-    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
-    if (limit <= 0 || limit > 1000) {
-      return MakeError(ErrorCode::kInvalidArgument, "limit must be between 1 and 1000");
-    }
     dynamodb::QueryRequest query;
     query.table_name = config_.table_name;
     query.key_condition_expression = "user_id = :u";
@@ -190,8 +185,6 @@ class DynamoDBConversationStore final : public ConversationStore {
   Result<void> UpdateConversation(const std::string& user_id, const std::string& conversation_id,
                                   const std::string& messages_json,
                                   const std::optional<std::string>& metadata_json) override {
-    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
-    MEM0_RETURN_IF_ERROR(ValidateConversationId(conversation_id));
     MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(messages_json));
     std::optional<Json> metadata;
     if (metadata_json) {
@@ -206,8 +199,6 @@ class DynamoDBConversationStore final : public ConversationStore {
 
   Result<void> AppendMessages(const std::string& user_id, const std::string& conversation_id,
                               const std::string& messages_json) override {
-    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
-    MEM0_RETURN_IF_ERROR(ValidateConversationId(conversation_id));
     MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(messages_json));
     return ReadModifyWrite(user_id, conversation_id, [&](Body& body) -> Status {
       if (!body.messages.is_array()) {
@@ -221,8 +212,6 @@ class DynamoDBConversationStore final : public ConversationStore {
 
   Result<void> DeleteConversation(const std::string& user_id,
                                   const std::string& conversation_id) override {
-    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
-    MEM0_RETURN_IF_ERROR(ValidateConversationId(conversation_id));
     // Read first: the head names its parts, and its version makes the delete
     // exact. A delete whose reply was lost then reads as "already gone".
     for (int attempt = 0; attempt < kMaxConflictRetries; ++attempt) {
@@ -245,7 +234,6 @@ class DynamoDBConversationStore final : public ConversationStore {
   }
 
   Result<int64_t> DeleteAllForUser(const std::string& user_id) override {
-    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
     dynamodb::QueryRequest query;
     query.table_name = config_.table_name;
     query.key_condition_expression = "user_id = :u";
@@ -261,35 +249,29 @@ class DynamoDBConversationStore final : public ConversationStore {
       if (!Expired(head)) ++live;  // expired ones go too, but were already gone to callers
       deletes.push_back(dynamodb::WriteRequest::Delete(
           HeadKey(user_id, *dynamodb::GetString(head, "conversation_id"))));
-      for (auto& key : PartKeys(head)) deletes.push_back(dynamodb::WriteRequest::Delete(key));
+      MEM0_ASSIGN_OR_RETURN(auto part_keys, PartKeys(head));
+      for (auto& key : part_keys) deletes.push_back(dynamodb::WriteRequest::Delete(key));
     }
     MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, deletes}}));
     return live;
   }
 
   Result<std::string> AddHistory(const HistoryRecord& record) override {
-    HistoryRecord copy = record;
-    if (copy.id.empty()) copy.id = NewUuid();
-    MEM0_RETURN_IF_ERROR(ValidateHistoryRecord(copy));
-    MEM0_RETURN_IF_ERROR(client_->PutItem({config_.table_name, HistoryItem(copy, NowNanos())}));
-    return copy.id;
+    MEM0_RETURN_IF_ERROR(client_->PutItem({config_.table_name, HistoryItem(record, NowNanos())}));
+    return record.id;
   }
 
   Result<void> BatchAddHistory(const std::vector<HistoryRecord>& records) override {
     std::vector<dynamodb::WriteRequest> writes;
     const int64_t base = NowNanos();
     for (size_t i = 0; i < records.size(); ++i) {
-      HistoryRecord copy = records[i];
-      if (copy.id.empty()) copy.id = NewUuid();
-      MEM0_RETURN_IF_ERROR(ValidateHistoryRecord(copy));
       writes.push_back(
-          dynamodb::WriteRequest::Put(HistoryItem(copy, base + static_cast<int64_t>(i))));
+          dynamodb::WriteRequest::Put(HistoryItem(records[i], base + static_cast<int64_t>(i))));
     }
     return client_->BatchWriteItem({{config_.table_name, writes}});
   }
 
   Result<std::vector<HistoryRecord>> GetHistory(const std::string& memory_id) override {
-    MEM0_RETURN_IF_ERROR(ValidateKey("memory_id", memory_id, 1000));
     dynamodb::QueryRequest query;
     query.table_name = config_.table_name;
     query.key_condition_expression = "user_id = :p";
@@ -323,7 +305,6 @@ class DynamoDBConversationStore final : public ConversationStore {
 
   Result<void> SaveMessages(const std::string& session_scope,
                             const std::string& messages_json) override {
-    MEM0_RETURN_IF_ERROR(ValidateKey("session_scope", session_scope, 1000));
     MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(messages_json));
     MEM0_RETURN_IF_ERROR(CheckRecentMessageSizes(messages));
     const std::string partition = kMessagesPrefix + session_scope;
@@ -360,8 +341,6 @@ class DynamoDBConversationStore final : public ConversationStore {
   }
 
   Result<std::string> GetLastMessages(const std::string& session_scope, int limit) override {
-    MEM0_RETURN_IF_ERROR(ValidateKey("session_scope", session_scope, 1000));
-    if (limit <= 0) return MakeError(ErrorCode::kInvalidArgument, "limit must be positive");
     dynamodb::QueryRequest query;
     query.table_name = config_.table_name;
     query.key_condition_expression = "user_id = :p";
@@ -399,15 +378,6 @@ class DynamoDBConversationStore final : public ConversationStore {
   }
 
  private:
-  static Status CheckUser(const std::string& user_id) {
-    MEM0_RETURN_IF_ERROR(ValidateUserId(user_id));
-    if (user_id.starts_with(kReservedPrefix)) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "user_id must not start with \"mem0#\" (reserved for internal partitions)");
-    }
-    return {};
-  }
-
   static Error NotFound(const std::string& conversation_id) {
     return MakeError(ErrorCode::kNotFound, "conversation " + conversation_id + " not found");
   }
@@ -431,13 +401,17 @@ class DynamoDBConversationStore final : public ConversationStore {
     return prefix + "#" + generation + "#" + Padded(static_cast<int64_t>(index), 5);
   }
 
-  static std::vector<Item> PartKeys(const Item& head) {
+  static Result<std::vector<Item>> PartKeys(const Item& head) {
     std::vector<Item> keys;
     const std::string* generation = dynamodb::GetString(head, "overflow_generation");
     if (!generation) return keys;
     const std::string& user_id = *dynamodb::GetString(head, "user_id");
     const std::string& conversation_id = *dynamodb::GetString(head, "conversation_id");
     MEM0_ASSIGN_OR_RETURN(const int64_t parts, ReadInt(head, "overflow_parts"));
+    if (parts < 0 || parts > kMaxParts) {
+      return MakeError(ErrorCode::kCorruption,
+                       "conversation " + conversation_id + ": overflow_parts is out of range");
+    }
     for (int64_t i = 0; i < parts; ++i) {
       keys.push_back({{"user_id", S(PartsPartition(user_id))},
                       {"conversation_id",
@@ -448,8 +422,8 @@ class DynamoDBConversationStore final : public ConversationStore {
 
   Status DeleteParts(const Item& head) {
     std::vector<dynamodb::WriteRequest> deletes;
-    for (auto& key : PartKeys(head))
-      deletes.push_back(dynamodb::WriteRequest::Delete(std::move(key)));
+    MEM0_ASSIGN_OR_RETURN(auto part_keys, PartKeys(head));
+    for (auto& key : part_keys) deletes.push_back(dynamodb::WriteRequest::Delete(std::move(key)));
     return client_->BatchWriteItem({{config_.table_name, deletes}});
   }
 
@@ -491,7 +465,7 @@ class DynamoDBConversationStore final : public ConversationStore {
       }
       return body;
     }
-    const auto keys = PartKeys(head);
+    MEM0_ASSIGN_OR_RETURN(const auto keys, PartKeys(head));
     MEM0_ASSIGN_OR_RETURN(auto got,
                           client_->BatchGetItem({{config_.table_name, {keys, "", {}, true}}}));
     std::map<std::string, std::string> by_key;
@@ -510,8 +484,8 @@ class DynamoDBConversationStore final : public ConversationStore {
       compressed += it->second;
     }
     MEM0_ASSIGN_OR_RETURN(const int64_t overflow_bytes, ReadInt(head, "overflow_bytes"));
-    if (overflow_bytes < 0) {
-      return MakeError(ErrorCode::kCorruption, "overflow_bytes is negative");
+    if (overflow_bytes < 0 || static_cast<uint64_t>(overflow_bytes) > 2 * kMaxConversationBytes) {
+      return MakeError(ErrorCode::kCorruption, "overflow_bytes is out of range");
     }
     MEM0_ASSIGN_OR_RETURN(std::string blob,
                           Decompress(compressed, static_cast<size_t>(overflow_bytes)));
@@ -696,12 +670,9 @@ class DynamoDBConversationStore final : public ConversationStore {
         return MakeError(ErrorCode::kCorruption,
                          "conversation " + conversation_id + ": version is out of range");
       }
-      Item next = {{"user_id", S(user_id)},
-                   {"conversation_id", S(conversation_id)},
-                   {"timestamp", N(timestamp)},
-                   {"updated_at", N(UnixSeconds(*clock_))},
-                   {"type", S("conversation")},
-                   {"version", N(version + 1)}};
+      Item next = {{"user_id", S(user_id)},     {"conversation_id", S(conversation_id)},
+                   {"timestamp", N(timestamp)}, {"updated_at", N(UnixSeconds(*clock_))},
+                   {"type", S("conversation")}, {"version", N(version + 1)}};
       // Attributes this store does not manage (e.g. written by other tools)
       // are carried over.
       for (const auto& [name, value] : *head) {
@@ -754,8 +725,7 @@ Result<std::unique_ptr<ConversationStore>> MakeDynamoDBConversationStore(
     return MakeError(ErrorCode::kInvalidArgument, "ttl_days must be positive when ttl_enabled");
   }
   MEM0_ASSIGN_OR_RETURN(auto client, dynamodb::Connect(config));
-  return std::unique_ptr<ConversationStore>(
-      std::make_unique<DynamoDBConversationStore>(config, std::move(client)));
+  return WithChecks(std::make_unique<DynamoDBConversationStore>(config, std::move(client)));
 }
 
 }  // namespace mem0::store

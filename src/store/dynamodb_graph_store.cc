@@ -29,6 +29,7 @@
 #include "core/uuid.h"
 #include "dynamodb/table_layout.h"
 #include "mem0/store/graph_store.h"
+#include "store/checked_store.h"
 #include "store/conversation_common.h"
 #include "store/graph_common.h"
 
@@ -59,8 +60,8 @@ Result<double> Num(const Item& item, const char* name) {
   auto value = dynamodb::GetDouble(item, name);
   if (!value.ok()) {
     Error error = std::move(value).error();
-    error.message = "graph item (" + Str(item, "node_id") + ", " + Str(item, "edge_id") +
-                    "): " + error.message;
+    error.message =
+        "graph item (" + Str(item, "node_id") + ", " + Str(item, "edge_id") + "): " + error.message;
     return error;
   }
   return value->value_or(0);
@@ -145,9 +146,9 @@ class DynamoDBGraphStore final : public GraphStore {
       scope_node.attributes.values = {
           {":c", S(scope)}, {":t", S("scope_node")}, {":now", now}, {":m", S("{}")}};
       MEM0_RETURN_IF_ERROR(client_->UpdateItem(scope_node));
-      for (auto& item : EdgeItems({ScopeMemberEdgeId(id), ScopeNodeId(scope), id, kScopeMemberType,
-                                   "{}", created_at},
-                                  /*with_locator=*/false)) {
+      for (auto& item : EdgeItems(
+               {ScopeMemberEdgeId(id), ScopeNodeId(scope), id, kScopeMemberType, "{}", created_at},
+               /*with_locator=*/false)) {
         dynamodb::TransactWriteItem edge_put;
         edge_put.kind = dynamodb::TransactWriteItem::Kind::kPut;
         edge_put.table_name = config_.table_name;
@@ -168,7 +169,6 @@ class DynamoDBGraphStore final : public GraphStore {
   }
 
   Result<std::optional<MemoryNode>> GetNode(const std::string& node_id) override {
-    MEM0_RETURN_IF_ERROR(ValidateNodeId(node_id));
     MEM0_ASSIGN_OR_RETURN(
         auto got, client_->GetItem({config_.table_name, Key(node_id, "META"), "", {}, true}));
     if (!got.item) return std::optional<MemoryNode>();
@@ -178,14 +178,12 @@ class DynamoDBGraphStore final : public GraphStore {
 
   Result<void> UpdateNode(const std::string& node_id, const std::optional<std::string>& content,
                           const std::optional<std::string>& metadata_json) override {
-    MEM0_RETURN_IF_ERROR(ValidateNodeId(node_id));
     dynamodb::UpdateItemRequest update;
     update.table_name = config_.table_name;
     update.key = Key(node_id, "META");
     update.update_expression = "SET updated_at = :now";
     update.attributes.values = {{":now", Seconds(NowSeconds(*clock_))}};
     if (content) {
-      MEM0_RETURN_IF_ERROR(ValidateContent(*content));
       update.update_expression += ", content = :c";
       update.attributes.values[":c"] = S(*content);
     }
@@ -204,7 +202,6 @@ class DynamoDBGraphStore final : public GraphStore {
   }
 
   Result<bool> DeleteNode(const std::string& node_id) override {
-    MEM0_RETURN_IF_ERROR(ValidateNodeId(node_id));
     // The node goes first: from then on no new relationship can reach it
     // (creation checks the node in its transaction), so the Query below
     // sees every edge there will ever be.
@@ -257,9 +254,6 @@ class DynamoDBGraphStore final : public GraphStore {
   Result<std::string> CreateRelationship(const std::string& source_id, const std::string& target_id,
                                          const std::string& relationship_type,
                                          const std::string& properties_json) override {
-    MEM0_RETURN_IF_ERROR(ValidateNodeId(source_id));
-    MEM0_RETURN_IF_ERROR(ValidateNodeId(target_id));
-    MEM0_RETURN_IF_ERROR(ValidateRelationshipType(relationship_type));
     MEM0_ASSIGN_OR_RETURN(Json properties, ParseJsonObject("properties", properties_json));
     Edge edge{NewUuid(),         source_id,         target_id,
               relationship_type, properties.dump(), NowSeconds(*clock_)};
@@ -300,7 +294,6 @@ class DynamoDBGraphStore final : public GraphStore {
   }
 
   Result<void> DeleteRelationship(const std::string& edge_id) override {
-    MEM0_RETURN_IF_ERROR(ValidateEdgeId(edge_id));
     MEM0_ASSIGN_OR_RETURN(auto located, FindEdge(edge_id));
     if (!located) return MakeError(ErrorCode::kNotFound, "relationship " + edge_id + " not found");
     dynamodb::TransactWriteItemsRequest tx;
@@ -323,8 +316,6 @@ class DynamoDBGraphStore final : public GraphStore {
 
   Result<std::vector<RelatedMemory>> GetRelatedMemories(const std::string& node_id,
                                                         const RelatedQuery& query) override {
-    MEM0_RETURN_IF_ERROR(ValidateRelatedQuery(node_id, query));
-
     dynamodb::QueryRequest request = EdgeQuery(node_id, query.direction, query.relationship_types);
     std::vector<RelatedMemory> out;
     std::set<std::string> seen_edges;
@@ -369,7 +360,6 @@ class DynamoDBGraphStore final : public GraphStore {
 
   Result<std::vector<EdgeWithNodes>> GetMemoriesByRelationshipType(
       const std::string& relationship_type, const TypeQuery& query) override {
-    MEM0_RETURN_IF_ERROR(ValidateTypeQuery(relationship_type, query));
     std::vector<EdgeWithNodes> out;
     std::set<std::string> seen;
     std::map<std::string, std::optional<MemoryNode>> nodes;
@@ -453,11 +443,6 @@ class DynamoDBGraphStore final : public GraphStore {
   }
 
   Result<Subgraph> Traverse(const std::string& start_node_id, const TraverseQuery& query) override {
-    MEM0_RETURN_IF_ERROR(ValidateNodeId(start_node_id));
-    MEM0_RETURN_IF_ERROR(ValidateScope(query.scope));
-    if (query.depth < 0 || query.depth > 10) {
-      return MakeError(ErrorCode::kInvalidArgument, "depth must be between 0 and 10");
-    }
     std::map<std::string, std::optional<MemoryNode>> nodes;
     MEM0_RETURN_IF_ERROR(FetchNodes({start_node_id}, nodes));
     if (!nodes[start_node_id] || !InScope(*nodes[start_node_id], query.scope)) {
@@ -511,7 +496,6 @@ class DynamoDBGraphStore final : public GraphStore {
   }
 
   Result<Subgraph> ExportAll(const std::string& scope) override {
-    MEM0_RETURN_IF_ERROR(ValidateScope(scope));
     MEM0_ASSIGN_OR_RETURN(auto all, ScanEverything());
     Subgraph graph;
     std::set<std::string> in_graph;
@@ -542,8 +526,6 @@ class DynamoDBGraphStore final : public GraphStore {
 
   Result<std::vector<MemoryNode>> ListScope(const std::string& scope, int limit,
                                             const std::string& after_node_id) override {
-    MEM0_RETURN_IF_ERROR(ValidateKey("scope", scope, 1000));
-    if (limit <= 0) return MakeError(ErrorCode::kInvalidArgument, "limit must be positive");
     dynamodb::QueryRequest request;
     request.table_name = config_.table_name;
     request.key_condition_expression = "node_id = :s AND begins_with(edge_id, :member)";
@@ -817,8 +799,7 @@ Result<std::unique_ptr<GraphStore>> MakeDynamoDBGraphStore(const DynamoDBGraphCo
   MEM0_RETURN_IF_ERROR(ValidateKey("table_name", config.table_name, 255));
   if (config.enable_gsi) MEM0_RETURN_IF_ERROR(ValidateKey("gsi_name", config.gsi_name, 255));
   MEM0_ASSIGN_OR_RETURN(auto client, dynamodb::Connect(config));
-  return std::unique_ptr<GraphStore>(
-      std::make_unique<DynamoDBGraphStore>(config, std::move(client)));
+  return WithChecks(std::make_unique<DynamoDBGraphStore>(config, std::move(client)));
 }
 
 }  // namespace mem0::store

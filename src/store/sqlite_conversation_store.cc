@@ -12,6 +12,7 @@
 #include "core/uuid.h"
 #include "dynamodb/table_layout.h"
 #include "mem0/store/conversation_store.h"
+#include "store/checked_store.h"
 #include "store/conversation_common.h"
 #include "store/sqlite_db.h"
 
@@ -27,7 +28,6 @@ using sqlite::Statement;
 constexpr const char* kReservedPrefix = dynamodb::layout::kReservedPrefix;
 // The DynamoDB engine's limit on messages + metadata (serialized), kept
 // here so both engines accept the same conversations.
-constexpr size_t kMaxConversationBytes = 64u << 20;
 constexpr int64_t kSecondsPerDay = 86400;
 constexpr size_t kMaxScopeOrMemoryIdBytes = 1000;
 
@@ -127,7 +127,6 @@ class SqliteConversationStore final : public ConversationStore {
   Result<std::string> StoreConversation(const std::string& user_id,
                                         const std::string& messages_json,
                                         const std::string& metadata_json) override {
-    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
     MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(messages_json));
     MEM0_ASSIGN_OR_RETURN(Json metadata, ParseMetadata(metadata_json));
     // Stored normalized, as the DynamoDB engine does, so reads agree.
@@ -162,8 +161,6 @@ class SqliteConversationStore final : public ConversationStore {
 
   Result<std::optional<Conversation>> GetConversation(const std::string& user_id,
                                                       const std::string& conversation_id) override {
-    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
-    MEM0_RETURN_IF_ERROR(ValidateConversationId(conversation_id));
     std::lock_guard<std::mutex> lock(mu_);
     return db_->WithBusyRetry([&]() -> Result<std::optional<Conversation>> {
       MEM0_ASSIGN_OR_RETURN(
@@ -180,10 +177,6 @@ class SqliteConversationStore final : public ConversationStore {
 
   Result<ConversationPage> ListConversations(const std::string& user_id, int limit,
                                              const std::string& page_token) override {
-    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
-    if (limit <= 0 || limit > 1000) {
-      return MakeError(ErrorCode::kInvalidArgument, "limit must be between 1 and 1000");
-    }
     std::optional<std::string> after;
     if (!page_token.empty()) {
       MEM0_ASSIGN_OR_RETURN(after, DecodePageToken(user_id, page_token));
@@ -223,8 +216,6 @@ class SqliteConversationStore final : public ConversationStore {
   Result<void> UpdateConversation(const std::string& user_id, const std::string& conversation_id,
                                   const std::string& messages_json,
                                   const std::optional<std::string>& metadata_json) override {
-    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
-    MEM0_RETURN_IF_ERROR(ValidateConversationId(conversation_id));
     MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(messages_json));
     std::optional<std::string> metadata_text;
     if (metadata_json) {
@@ -243,8 +234,6 @@ class SqliteConversationStore final : public ConversationStore {
 
   Result<void> AppendMessages(const std::string& user_id, const std::string& conversation_id,
                               const std::string& messages_json) override {
-    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
-    MEM0_RETURN_IF_ERROR(ValidateConversationId(conversation_id));
     MEM0_ASSIGN_OR_RETURN(Json appended, ParseMessages(messages_json));
     std::lock_guard<std::mutex> lock(mu_);
     // Read and write in one IMMEDIATE transaction: no other writer, in this
@@ -264,8 +253,6 @@ class SqliteConversationStore final : public ConversationStore {
 
   Result<void> DeleteConversation(const std::string& user_id,
                                   const std::string& conversation_id) override {
-    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
-    MEM0_RETURN_IF_ERROR(ValidateConversationId(conversation_id));
     std::lock_guard<std::mutex> lock(mu_);
     return db_->InTransaction([&]() -> Status {
       // An expired conversation counts as absent (and is left to the purge).
@@ -281,7 +268,6 @@ class SqliteConversationStore final : public ConversationStore {
   }
 
   Result<int64_t> DeleteAllForUser(const std::string& user_id) override {
-    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
     std::lock_guard<std::mutex> lock(mu_);
     return db_->InTransaction([&]() -> Result<int64_t> {
       // Expired rows go too, but only live conversations are counted: the
@@ -301,31 +287,21 @@ class SqliteConversationStore final : public ConversationStore {
   }
 
   Result<std::string> AddHistory(const HistoryRecord& record) override {
-    HistoryRecord copy = record;
-    if (copy.id.empty()) copy.id = NewUuid();
-    MEM0_RETURN_IF_ERROR(ValidateHistoryRecord(copy));
     std::lock_guard<std::mutex> lock(mu_);
-    MEM0_RETURN_IF_ERROR(db_->InTransaction([&] { return InsertHistory(copy); }));
-    return copy.id;
+    MEM0_RETURN_IF_ERROR(db_->InTransaction([&] { return InsertHistory(record); }));
+    return record.id;
   }
 
   Result<void> BatchAddHistory(const std::vector<HistoryRecord>& records) override {
-    // All records are checked before any is written.
-    std::vector<HistoryRecord> copies = records;
-    for (auto& copy : copies) {
-      if (copy.id.empty()) copy.id = NewUuid();
-      MEM0_RETURN_IF_ERROR(ValidateHistoryRecord(copy));
-    }
-    if (copies.empty()) return {};
+    if (records.empty()) return {};
     std::lock_guard<std::mutex> lock(mu_);
     return db_->InTransaction([&]() -> Status {
-      for (const auto& copy : copies) MEM0_RETURN_IF_ERROR(InsertHistory(copy));
+      for (const auto& record : records) MEM0_RETURN_IF_ERROR(InsertHistory(record));
       return {};
     });
   }
 
   Result<std::vector<HistoryRecord>> GetHistory(const std::string& memory_id) override {
-    MEM0_RETURN_IF_ERROR(ValidateKey("memory_id", memory_id, kMaxScopeOrMemoryIdBytes));
     std::lock_guard<std::mutex> lock(mu_);
     return db_->WithBusyRetry([&]() -> Result<std::vector<HistoryRecord>> {
       MEM0_ASSIGN_OR_RETURN(
@@ -357,7 +333,6 @@ class SqliteConversationStore final : public ConversationStore {
 
   Result<void> SaveMessages(const std::string& session_scope,
                             const std::string& messages_json) override {
-    MEM0_RETURN_IF_ERROR(ValidateKey("session_scope", session_scope, kMaxScopeOrMemoryIdBytes));
     MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(messages_json));
     MEM0_RETURN_IF_ERROR(CheckRecentMessageSizes(messages));
     const std::string created_at = IsoTimestamp(UnixSeconds(*clock_));
@@ -386,8 +361,6 @@ class SqliteConversationStore final : public ConversationStore {
   }
 
   Result<std::string> GetLastMessages(const std::string& session_scope, int limit) override {
-    MEM0_RETURN_IF_ERROR(ValidateKey("session_scope", session_scope, kMaxScopeOrMemoryIdBytes));
-    if (limit <= 0) return MakeError(ErrorCode::kInvalidArgument, "limit must be positive");
     std::lock_guard<std::mutex> lock(mu_);
     return db_->WithBusyRetry([&]() -> Result<std::string> {
       MEM0_ASSIGN_OR_RETURN(Statement select,
@@ -425,15 +398,6 @@ class SqliteConversationStore final : public ConversationStore {
     std::string messages;
     std::string metadata;
   };
-
-  static Status CheckUser(const std::string& user_id) {
-    MEM0_RETURN_IF_ERROR(ValidateUserId(user_id));
-    if (user_id.starts_with(kReservedPrefix)) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "user_id must not start with \"mem0#\" (reserved for internal partitions)");
-    }
-    return {};
-  }
 
   static Error NotFound(const std::string& conversation_id) {
     return MakeError(ErrorCode::kNotFound, "conversation " + conversation_id + " not found");
@@ -536,7 +500,7 @@ Result<std::unique_ptr<ConversationStore>> MakeSqliteConversationStore(const Sql
   auto conversation_store =
       std::make_unique<SqliteConversationStore>(std::move(resolved), std::move(db));
   MEM0_RETURN_IF_ERROR(conversation_store->PurgeExpired());
-  return std::unique_ptr<ConversationStore>(std::move(conversation_store));
+  return WithChecks(std::move(conversation_store));
 }
 
 }  // namespace mem0::store

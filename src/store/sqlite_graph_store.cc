@@ -11,6 +11,7 @@
 
 #include "core/uuid.h"
 #include "mem0/store/graph_store.h"
+#include "store/checked_store.h"
 #include "store/conversation_common.h"
 #include "store/graph_common.h"
 #include "store/sqlite_db.h"
@@ -115,15 +116,12 @@ class SqliteGraphStore final : public GraphStore {
   }
 
   Result<std::optional<MemoryNode>> GetNode(const std::string& node_id) override {
-    MEM0_RETURN_IF_ERROR(ValidateNodeId(node_id));
     std::lock_guard<std::mutex> lock(mu_);
     return ReadNodeLocked(node_id);
   }
 
   Result<void> UpdateNode(const std::string& node_id, const std::optional<std::string>& content,
                           const std::optional<std::string>& metadata_json) override {
-    MEM0_RETURN_IF_ERROR(ValidateNodeId(node_id));
-    if (content) MEM0_RETURN_IF_ERROR(ValidateContent(*content));
     std::optional<std::string> metadata;
     if (metadata_json) {
       MEM0_ASSIGN_OR_RETURN(Json parsed, ParseJsonObject("metadata", *metadata_json));
@@ -147,7 +145,6 @@ class SqliteGraphStore final : public GraphStore {
   }
 
   Result<bool> DeleteNode(const std::string& node_id) override {
-    MEM0_RETURN_IF_ERROR(ValidateNodeId(node_id));
     std::lock_guard<std::mutex> lock(mu_);
     return db_->InTransaction([&]() -> Result<bool> {
       MEM0_ASSIGN_OR_RETURN(
@@ -165,9 +162,6 @@ class SqliteGraphStore final : public GraphStore {
   Result<std::string> CreateRelationship(const std::string& source_id, const std::string& target_id,
                                          const std::string& relationship_type,
                                          const std::string& properties_json) override {
-    MEM0_RETURN_IF_ERROR(ValidateNodeId(source_id));
-    MEM0_RETURN_IF_ERROR(ValidateNodeId(target_id));
-    MEM0_RETURN_IF_ERROR(ValidateRelationshipType(relationship_type));
     MEM0_ASSIGN_OR_RETURN(Json properties, ParseJsonObject("properties", properties_json));
     const std::string edge_id = NewUuid();
     std::lock_guard<std::mutex> lock(mu_);
@@ -194,7 +188,6 @@ class SqliteGraphStore final : public GraphStore {
   }
 
   Result<void> DeleteRelationship(const std::string& edge_id) override {
-    MEM0_RETURN_IF_ERROR(ValidateEdgeId(edge_id));
     std::lock_guard<std::mutex> lock(mu_);
     return db_->InTransaction([&]() -> Status {
       MEM0_ASSIGN_OR_RETURN(Statement del,
@@ -209,7 +202,6 @@ class SqliteGraphStore final : public GraphStore {
 
   Result<std::vector<RelatedMemory>> GetRelatedMemories(const std::string& node_id,
                                                         const RelatedQuery& query) override {
-    MEM0_RETURN_IF_ERROR(ValidateRelatedQuery(node_id, query));
     // The neighbour is the other end; a self-loop is one row, outgoing.
     std::string sql = std::string("SELECT e.") +
                       "edge_id, e.relationship_type, e.properties, "
@@ -252,7 +244,6 @@ class SqliteGraphStore final : public GraphStore {
 
   Result<std::vector<EdgeWithNodes>> GetMemoriesByRelationshipType(
       const std::string& relationship_type, const TypeQuery& query) override {
-    MEM0_RETURN_IF_ERROR(ValidateTypeQuery(relationship_type, query));
     const std::string sql =
         std::string(
             "SELECT e.edge_id, e.source_id, e.target_id, e.relationship_type, "
@@ -281,11 +272,6 @@ class SqliteGraphStore final : public GraphStore {
   }
 
   Result<Subgraph> Traverse(const std::string& start_node_id, const TraverseQuery& query) override {
-    MEM0_RETURN_IF_ERROR(ValidateNodeId(start_node_id));
-    MEM0_RETURN_IF_ERROR(ValidateScope(query.scope));
-    if (query.depth < 0 || query.depth > 10) {
-      return MakeError(ErrorCode::kInvalidArgument, "depth must be between 0 and 10");
-    }
     std::lock_guard<std::mutex> lock(mu_);
     MEM0_ASSIGN_OR_RETURN(auto start, ReadNodeLocked(start_node_id));
     if (!start || (!query.scope.empty() && start->scope != query.scope)) {
@@ -341,7 +327,6 @@ class SqliteGraphStore final : public GraphStore {
   }
 
   Result<Subgraph> ExportAll(const std::string& scope) override {
-    MEM0_RETURN_IF_ERROR(ValidateScope(scope));
     std::lock_guard<std::mutex> lock(mu_);
     Subgraph graph;
     MEM0_ASSIGN_OR_RETURN(
@@ -372,8 +357,6 @@ class SqliteGraphStore final : public GraphStore {
 
   Result<std::vector<MemoryNode>> ListScope(const std::string& scope, int limit,
                                             const std::string& after_node_id) override {
-    MEM0_RETURN_IF_ERROR(ValidateKey("scope", scope, 1000));
-    if (limit <= 0) return MakeError(ErrorCode::kInvalidArgument, "limit must be positive");
     std::lock_guard<std::mutex> lock(mu_);
     MEM0_ASSIGN_OR_RETURN(Statement select,
                           db_->Prepare(std::string("SELECT ") + kNodeColumns +
@@ -440,7 +423,7 @@ Result<std::unique_ptr<GraphStore>> MakeSqliteGraphStore(const SqliteGraphConfig
   options.busy_timeout_ms = config.busy_timeout_ms;
   MEM0_ASSIGN_OR_RETURN(auto db, store::sqlite::Database::Open(path, options));
   MEM0_RETURN_IF_ERROR(store::sqlite::Migrate(*db, "graph", {store::kGraphMigrationV1}));
-  return std::unique_ptr<GraphStore>(std::make_unique<SqliteGraphStore>(
+  return WithChecks(std::make_unique<SqliteGraphStore>(
       std::move(db), config.clock ? config.clock : SystemClock()));
 }
 

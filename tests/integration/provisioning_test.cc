@@ -1110,12 +1110,16 @@ TEST_F(TablesCliTest, GeneratorsPrintExactlyTheLibraryOutput) {
   provision::TablesConfig config = DeployConfig();
   config.conversation_table = config_.conversation_table;
   config.graph_table = config_.graph_table;
+  // The CLI names the command line that reproduces the file in its header.
+  const std::string command = "mem0 --conversation-table " + config.conversation_table +
+                              " --graph-table " + config.graph_table + " tables ";
   auto cloudformation = Tables({"cloudformation", "--ttl"});
   ASSERT_EQ(cloudformation.exit_code, 0) << cloudformation.err;
-  EXPECT_EQ(cloudformation.out, *provision::CloudFormationTemplate(config));
+  EXPECT_EQ(cloudformation.out,
+            *provision::CloudFormationTemplate(config, command + "cloudformation --ttl"));
   auto ddbsh = Tables({"ddbsh", "--ttl"});
   ASSERT_EQ(ddbsh.exit_code, 0) << ddbsh.err;
-  EXPECT_EQ(ddbsh.out, *provision::DdbshSchema(config));
+  EXPECT_EQ(ddbsh.out, *provision::DdbshSchema(config, command + "ddbsh --ttl"));
   auto policy = Tables({"iam-policy"});
   ASSERT_EQ(policy.exit_code, 0) << policy.err;
   EXPECT_EQ(policy.out, *provision::IamPolicyJson(config));

@@ -56,9 +56,9 @@ class AssumeRoleTestBase : public ::testing::Test {
 
   CredentialsChainOptions Options() {
     CredentialsChainOptions options;
-    options.environment = EnvFrom(env_);
-    options.clock = clock_;
-    options.sleeper = sleeper_;
+    options.env.environment = EnvFrom(env_);
+    options.env.clock = clock_;
+    options.env.sleeper = sleeper_;
     options.jitter = [] { return 0.5; };
     options.sts_endpoint = sts_.url();
     return options;
@@ -497,9 +497,9 @@ class CredentialsMetadataRetryTest : public ::testing::Test {
 
   CredentialsChainOptions Options() {
     CredentialsChainOptions options;
-    options.environment = EnvFrom(env_);
-    options.clock = std::make_shared<FakeClock>(kExpiration - 1h);
-    options.sleeper = sleeper_;
+    options.env.environment = EnvFrom(env_);
+    options.env.clock = std::make_shared<FakeClock>(kExpiration - 1h);
+    options.env.sleeper = sleeper_;
     return options;
   }
 

@@ -131,7 +131,7 @@ class CredentialsBotocoreTest : public ::testing::Test {
     auto env = env_;
     env["AWS_PROFILE"] = profile;
     CredentialsChainOptions options;
-    options.environment = EnvFrom(env);
+    options.env.environment = EnvFrom(env);
     auto credentials = MakeDefaultCredentialsChain(options)->GetCredentials();
     EXPECT_TRUE(credentials.ok()) << credentials.error().ToString();
     return credentials.ok() ? *credentials : Credentials{};

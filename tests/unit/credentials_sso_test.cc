@@ -72,9 +72,9 @@ class CredentialsSsoTest : public ::testing::Test {
 
   CredentialsChainOptions Options(const std::string& profile) {
     CredentialsChainOptions options;
-    options.environment = EnvFrom(env_);
-    options.clock = clock_;
-    options.sleeper = sleeper_;
+    options.env.environment = EnvFrom(env_);
+    options.env.clock = clock_;
+    options.env.sleeper = sleeper_;
     options.profile = profile;
     return options;
   }

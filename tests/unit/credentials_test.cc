@@ -132,10 +132,10 @@ class CredentialsTestBase : public ::testing::Test {
 
   CredentialsChainOptions Options() {
     CredentialsChainOptions options;
-    options.environment = EnvFrom(env_);
-    options.clock = clock_;
+    options.env.environment = EnvFrom(env_);
+    options.env.clock = clock_;
     options.refresh_margin = 300s;
-    options.sleeper = sleeper_;  // retries back off without waiting
+    options.env.sleeper = sleeper_;  // retries back off without waiting
     return options;
   }
 

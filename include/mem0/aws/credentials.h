@@ -59,10 +59,9 @@ class CredentialsProvider {
 };
 
 struct CredentialsChainOptions {
-  EnvironmentLookup environment = ProcessEnvironment();
+  Env env;                              // clock, sleeper, environment; null: the real ones
   std::string profile;                  // empty: AWS_PROFILE, else "default"
   std::shared_ptr<HttpTransport> http;  // for STS/ECS/IMDS; null: a curl transport
-  std::shared_ptr<Clock> clock;         // null: SystemClock()
   // Overrides for tests; empty means the real service addresses.
   std::string sts_endpoint;  // default: https://sts.<region>.amazonaws.com (regional)
   std::string
@@ -72,9 +71,8 @@ struct CredentialsChainOptions {
   // Retries of STS, SSO, ECS and IMDS calls, like data-plane calls: network
   // errors, 5xx and throttling are retried with capped exponential backoff
   // and full jitter; other 4xx answers (e.g. AccessDenied) are not.
-  int max_attempts = 0;              // 0: 3 for IMDS and ECS, 5 for STS and SSO
-  std::shared_ptr<Sleeper> sleeper;  // null: RealSleeper()
-  std::function<double()> jitter;    // uniform in [0, 1); null: a PRNG
+  int max_attempts = 0;            // 0: 3 for IMDS and ECS, 5 for STS and SSO
+  std::function<double()> jitter;  // uniform in [0, 1); null: a PRNG
 };
 
 std::shared_ptr<CredentialsProvider> MakeStaticCredentialsProvider(Credentials credentials);
