@@ -16,6 +16,7 @@
 #include "aws/aws_profile.h"
 #include "aws/credentials_internal.h"
 #include "core/strings.h"
+#include "core/url.h"
 
 namespace mem0::aws {
 namespace {
@@ -225,47 +226,15 @@ std::optional<std::string> XmlElement(std::string_view xml, std::string_view tag
   return XmlUnescape(Trim(xml.substr(start, end - start)));
 }
 
-// The host part of scheme://[userinfo@]host[:port]/path, lower-cased,
-// without IPv6 brackets.
-std::string UrlHost(std::string_view url) {
-  size_t start = url.find("://");
-  start = start == std::string_view::npos ? 0 : start + 3;
-  size_t end = url.find_first_of("/?#", start);
-  std::string_view authority = url.substr(start, end == std::string_view::npos ? end : end - start);
-  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
-    authority = authority.substr(at + 1);
-  }
-  std::string_view host;
-  if (!authority.empty() && authority.front() == '[') {
-    host = authority.substr(1, authority.find(']') - 1);
-  } else {
-    host = authority.substr(0, authority.find(':'));
-  }
-  std::string out(host);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool IsLoopbackIpv4(std::string_view host) {
-  unsigned parts[4];
-  char trailing;
-  if (std::sscanf(std::string(host).c_str(), "%u.%u.%u.%u%c", &parts[0], &parts[1], &parts[2],
-                  &parts[3], &trailing) != 4) {
-    return false;
-  }
-  return parts[0] == 127 && parts[1] < 256 && parts[2] < 256 && parts[3] < 256;
-}
-
 // The hosts the SDKs allow for AWS_CONTAINER_CREDENTIALS_FULL_URI over plain
 // http: loopback, the ECS agent and the EKS Pod Identity agent.
-bool IsAllowedContainerHost(std::string_view url) {
-  std::string scheme(url.substr(0, url.find("://")));
-  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (scheme == "https") return true;
-  if (scheme != "http") return false;
-  std::string host = UrlHost(url);
-  return IsLoopbackIpv4(host) || host == "localhost" || host == "::1" || host == "169.254.170.2" ||
-         host == "169.254.170.23" || host == "fd00:ec2::23";
+bool IsAllowedContainerHost(std::string_view text) {
+  auto url = ParseUrl(text);
+  if (!url.ok()) return false;
+  if (url->tls()) return true;
+  const std::string& host = url->host;
+  return IsLoopbackHost(host) || host == "169.254.170.2" || host == "169.254.170.23" ||
+         host == "fd00:ec2::23";
 }
 
 // The DNS suffix of the partition a region belongs to.
@@ -736,7 +705,7 @@ class ContainerFetcher {
       url = *full;
       if (!IsAllowedContainerHost(url)) {
         return CredentialsError("container: AWS_CONTAINER_CREDENTIALS_FULL_URI host " +
-                                Quote(UrlHost(url)) +
+                                Quote(HostOfUrl(url)) +
                                 " is not allowed; use https, a loopback address, 169.254.170.2 "
                                 "or 169.254.170.23");
       }

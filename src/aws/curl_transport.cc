@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/strings.h"
+#include "core/url.h"
 #include "mem0/aws/http.h"
 
 namespace mem0::aws {
@@ -83,9 +84,10 @@ class CurlTransport final : public HttpTransport {
     curl_slist_free_all(header_list);
     if (code != CURLE_OK) {
       curl_easy_cleanup(handle);  // the connection's state is unknown; do not reuse it
-      Error error = MakeError(
-          ErrorCode::kNetworkError,
-          std::string(curl_easy_strerror(code)) + " (" + HostOf(request.url) + ")", "NetworkError");
+      Error error =
+          MakeError(ErrorCode::kNetworkError,
+                    std::string(curl_easy_strerror(code)) + " (" + HostOfUrl(request.url) + ")",
+                    "NetworkError");
       error.retryable = true;
       return error;
     }
@@ -97,12 +99,6 @@ class CurlTransport final : public HttpTransport {
   }
 
  private:
-  static std::string HostOf(const std::string& url) {
-    auto start = url.find("://");
-    start = start == std::string::npos ? 0 : start + 3;
-    return url.substr(start, url.find('/', start) - start);
-  }
-
   CURL* Acquire() {
     {
       std::lock_guard<std::mutex> lock(mu_);

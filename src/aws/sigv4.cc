@@ -503,20 +503,6 @@ Result<SigningResult> SignWith(HttpRequest& request, const Credentials& credenti
 
 }  // namespace
 
-std::string HexEncode(std::string_view bytes) {
-  std::string hex;
-  AppendHex(hex, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  return hex;
-}
-
-Result<std::string> Sha256Hex(std::string_view data) {
-  const std::optional<Digest> digest = Sha256Of(std::array{data});
-  if (!digest) return OpenSslError();
-  std::string hex;
-  AppendHex(hex, digest->data(), digest->size());
-  return hex;
-}
-
 Result<std::string> HmacSha256(std::string_view key, std::string_view data) {
   const std::optional<Digest> mac = Hmac(key, data);
   if (!mac) return OpenSslError();

@@ -97,10 +97,8 @@ class SigningKeyCache {
 Result<SigningResult> Sign(HttpRequest& request, const Credentials& credentials,
                            const SigningParams& params, SigningKeyCache& key_cache);
 
-// Hex SHA-256 and HMAC helpers (OpenSSL), shared with the client.
-Result<std::string> Sha256Hex(std::string_view data);
-Result<std::string> HmacSha256(std::string_view key, std::string_view data);  // raw bytes
-std::string HexEncode(std::string_view bytes);
+// HMAC-SHA256 (OpenSSL), raw bytes; hex helpers are in core/hash.h.
+Result<std::string> HmacSha256(std::string_view key, std::string_view data);
 
 }  // namespace mem0::aws::sigv4
 

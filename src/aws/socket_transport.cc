@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/strings.h"
+#include "core/url.h"
 #include "mem0/aws/http.h"
 
 namespace mem0::aws {
@@ -44,35 +45,9 @@ struct Endpoint {
   std::string host_header;
 };
 
-Result<Endpoint> ParseUrl(const std::string& url) {
-  Endpoint e;
-  size_t rest;
-  if (url.starts_with("https://")) {
-    e.tls = true;
-    rest = 8;
-  } else if (url.starts_with("http://")) {
-    rest = 7;
-  } else {
-    return MakeError(ErrorCode::kInvalidArgument, "unsupported URL scheme: " + url);
-  }
-  size_t slash = url.find('/', rest);
-  std::string authority = url.substr(rest, slash == std::string::npos ? url.npos : slash - rest);
-  e.target = slash == std::string::npos ? "/" : url.substr(slash);
-  e.host_header = authority;
-  if (!authority.empty() && authority[0] == '[') {  // [v6]:port
-    size_t close = authority.find(']');
-    if (close == std::string::npos) return MakeError(ErrorCode::kInvalidArgument, "bad URL " + url);
-    e.host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size() && authority[close + 1] == ':')
-      e.port = authority.substr(close + 2);
-  } else {
-    size_t colon = authority.rfind(':');
-    e.host = authority.substr(0, colon);
-    if (colon != std::string::npos) e.port = authority.substr(colon + 1);
-  }
-  if (e.port.empty()) e.port = e.tls ? "443" : "80";
-  if (e.host.empty()) return MakeError(ErrorCode::kInvalidArgument, "URL has no host: " + url);
-  return e;
+Result<Endpoint> ParseEndpoint(const std::string& text) {
+  MEM0_ASSIGN_OR_RETURN(Url url, ParseUrl(text));
+  return Endpoint{url.tls(), url.host, url.EffectivePort(), url.Target(), url.authority};
 }
 
 class Connection {
@@ -227,7 +202,7 @@ class SocketTransport final : public HttpTransport {
   Result<Endpoint> CachedParse(const std::string& url) {
     std::lock_guard<std::mutex> lock(mu_);
     if (url != last_url_) {
-      MEM0_ASSIGN_OR_RETURN(last_endpoint_, ParseUrl(url));
+      MEM0_ASSIGN_OR_RETURN(last_endpoint_, ParseEndpoint(url));
       last_url_ = url;
     }
     return last_endpoint_;

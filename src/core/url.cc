@@ -96,6 +96,11 @@ Result<Url> ParseUrl(std::string_view text) {
   return url;
 }
 
+std::string HostOfUrl(std::string_view text) {
+  auto url = ParseUrl(text);
+  return url.ok() ? url->host : std::string();
+}
+
 bool IsLoopbackHost(std::string_view host) {
   if (host == "localhost" || host == "::1") return true;
   unsigned parts[4];

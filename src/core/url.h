@@ -32,6 +32,9 @@ struct Url {
 // (scheme, empty host, bad port, control characters or spaces).
 Result<Url> ParseUrl(std::string_view text);
 
+// The host of `text` for messages; empty when it does not parse.
+std::string HostOfUrl(std::string_view text);
+
 // 127.0.0.0/8, ::1 and "localhost".
 bool IsLoopbackHost(std::string_view host);
 
