@@ -286,11 +286,16 @@ class SsoFetcher {
         !expires_in->is_number()) {
       return SourceError(what + " returned no accessToken or expiresIn");
     }
+    // A day in seconds is the longest token life SSO OIDC grants; anything
+    // else is a damaged reply, not a reason for undefined behaviour.
+    const double expires_in_s = expires_in->get<double>();
+    if (!(expires_in_s >= 0 && expires_in_s <= 366 * 86400.0)) {
+      return SourceError(what + " returned expiresIn out of range");
+    }
     CachedToken refreshed;
     refreshed.document = token.document;
     refreshed.access_token = *access_token;
-    refreshed.expires_at =
-        now + std::chrono::seconds(static_cast<int64_t>(expires_in->get<double>()));
+    refreshed.expires_at = now + std::chrono::seconds(static_cast<int64_t>(expires_in_s));
     refreshed.document["startUrl"] = config_.start_url;
     refreshed.document["region"] = config_.region;
     refreshed.document["accessToken"] = *access_token;
@@ -361,8 +366,12 @@ class SsoFetcher {
     }
     auto expiration = role->find("expiration");
     if (expiration != role->end() && expiration->is_number()) {
-      credentials.expiration =
-          TimePoint(std::chrono::milliseconds(static_cast<int64_t>(expiration->get<double>())));
+      const double ms = expiration->get<double>();
+      // Milliseconds since 1970, before the year 5000.
+      if (!(ms >= 0 && ms < 95617584000000.0)) {
+        return SourceError(what + " returned expiration out of range");
+      }
+      credentials.expiration = TimePoint(std::chrono::milliseconds(static_cast<int64_t>(ms)));
     }
     return credentials;
   }
