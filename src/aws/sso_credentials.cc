@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "aws/credentials_internal.h"
+#include "core/time_format.h"
 
 namespace mem0::aws::credentials_internal {
 namespace {
@@ -72,19 +73,6 @@ std::optional<TimePoint> ParseCacheTime(std::string text) {
   }
   if (auto time = ParseTimestamp(text)) return time;
   return ParseTimestamp(text + "Z");
-}
-
-std::string FormatTime(TimePoint time) {
-  auto seconds = std::chrono::floor<std::chrono::seconds>(time);
-  auto days = std::chrono::floor<std::chrono::days>(seconds);
-  std::chrono::year_month_day date{days};
-  std::chrono::hh_mm_ss<std::chrono::seconds> clock{seconds - days};
-  char text[32];
-  std::snprintf(text, sizeof(text), "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
-                static_cast<int>(clock.seconds().count()));
-  return text;
 }
 
 std::optional<std::string> JsonString(const nlohmann::json& document, const char* key) {
@@ -299,7 +287,7 @@ class SsoFetcher {
     refreshed.document["startUrl"] = config_.start_url;
     refreshed.document["region"] = config_.region;
     refreshed.document["accessToken"] = *access_token;
-    refreshed.document["expiresAt"] = FormatTime(refreshed.expires_at);
+    refreshed.document["expiresAt"] = FormatIso8601(refreshed.expires_at);
     if (auto refresh_token = JsonString(answer, "refreshToken")) {
       refreshed.document["refreshToken"] = *refresh_token;
     }

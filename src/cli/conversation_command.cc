@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cli/cli.h"
+#include "core/time_format.h"
 #include "mem0/store/conversation_store.h"
 
 namespace mem0::cli {
@@ -60,12 +61,7 @@ std::string ConversationText(const Json& c) {
 
 }  // namespace
 
-std::string CurrentIsoTime() {
-  std::time_t now = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return buf;
-}
+std::string CurrentIsoTime() { return FormatIso8601(std::chrono::system_clock::now()); }
 
 Result<std::unique_ptr<store::ConversationStore>> OpenConversationStore(
     const GlobalOptions& options) {

@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "core/time_format.h"
+
 namespace mem0::testing {
 namespace {
 
@@ -104,18 +106,7 @@ void ExpectNoSecrets(const Error& error, const std::vector<std::string>& secrets
   }
 }
 
-std::string IsoTime(system_clock::time_point time) {
-  auto seconds = std::chrono::floor<std::chrono::seconds>(time);
-  auto days = std::chrono::floor<std::chrono::days>(seconds);
-  std::chrono::year_month_day date{days};
-  std::chrono::hh_mm_ss<std::chrono::seconds> clock{seconds - days};
-  char text[32];
-  std::snprintf(text, sizeof(text), "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
-                static_cast<int>(clock.seconds().count()));
-  return text;
-}
+std::string IsoTime(system_clock::time_point time) { return FormatIso8601(time); }
 
 std::string Sha1Hex(const std::string& text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
