@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git ca-certificates curl
   libcurl4-openssl-dev libssl-dev libsqlite3-dev zlib1g-dev
-  nlohmann-json3-dev libcli11-dev libcpp-httplib-dev libstemmer-dev
+  nlohmann-json3-dev libcli11-dev libcpp-httplib-dev libstemmer-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
   openjdk-17-jre-headless npm python3
 )
