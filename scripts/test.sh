@@ -103,8 +103,7 @@ flock 9
 deb_installed=1
 $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=300 "$deb" >/dev/null
 mkdir -p "$tmp/home"
-HOME="$tmp/home" /usr/bin/mem0 demo
-test -f "$tmp/home/.mem0/mem0.db"
+HOME="$tmp/home" TMPDIR="$tmp" /usr/bin/mem0 demo
 make -s -C examples CXX="ccache c++" OUT="$tmp/quickstart-deb"
 "$tmp/quickstart-deb" "$tmp/deb-example.db" | tail -1
 $SUDO apt-get remove -y -qq -o DPkg::Lock::Timeout=300 mem0 >/dev/null
