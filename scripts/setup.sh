@@ -9,6 +9,9 @@ packages=(
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev libstemmer-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
   openjdk-17-jre-headless npm python3
+  # CI (scripts/test.sh): Ninja, ccache, Clang with its sanitizer runtimes
+  # (ThreadSanitizer), and `file` for cpack's dpkg-shlibdeps step.
+  ninja-build ccache clang libclang-rt-14-dev file
 )
 
 missing=()

@@ -1,12 +1,44 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh Debian machine: installs dependencies,
-# builds twice (RelWithDebInfo, and Debug with AddressSanitizer +
-# UndefinedBehaviorSanitizer; warnings are errors in both), starts DynamoDB
-# Local, runs every test in both builds, and runs `mem0 demo` on both engines.
-# Exits non-zero when anything fails.
+# The whole test suite and CI, from a fresh Debian 12 machine: installs
+# dependencies, starts DynamoDB Local, and runs these stages (warnings are
+# errors in every build; Ninja; ccache):
+#
+#   release-gcc     GCC Release: library + CLI, compile only
+#   package         installs that build into a temporary prefix, builds
+#                   examples/ against it with CMake (find_package) and with
+#                   pkg-config only and runs both; `cpack -G DEB`, installs
+#                   the .deb with apt-get, runs `mem0 demo`, removes it
+#   release-clang   Clang Release: library + CLI, compile only
+#   tsan            Clang + ThreadSanitizer: the concurrency tests ($TSAN_TESTS)
+#   relwithdebinfo  GCC RelWithDebInfo: every test (ctest)
+#   asan            GCC Debug + AddressSanitizer + UBSan: every test (ctest)
+#
+# Each stage prints one "stage NAME: N s" line. Exits non-zero when anything
+# fails. Build folders: build-ci-<stage>. ccache keeps its cache in
+# ${XDG_CACHE_HOME:-$HOME/.cache}/ccache (or $CCACHE_DIR) with the repository
+# root as CCACHE_BASEDIR, so clean clones in other folders hit it too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 
+# The concurrency tests ThreadSanitizer runs (a gtest filter): every test
+# that starts threads or processes, found with `grep -l std::thread tests/`
+# plus the tests whose names say concurrent/parallel/multiprocess, and the
+# DynamoDB graph store's tests (its reads and deletes fan out over threads).
+TSAN_TESTS="${TSAN_TESTS:-*Concurrent*:*Parallel*:*Multiprocess*:*FourProcesses*:*AcrossThreads*:*Race*:DynamoDBGraphTest.*}"
+
+started=$SECONDS
+timings=()
+stage_start=0
+begin() { stage_start=$SECONDS; echo "== stage $1"; }
+end() {
+  local line
+  line=$(printf 'stage %s: %d s' "$1" $((SECONDS - stage_start)))
+  timings+=("$line")
+  echo "$line"
+}
+
+begin setup
 bash scripts/setup.sh
 for py in python3 /usr/bin/python3; do
   if command -v "$py" >/dev/null && "$py" -c 'import boto3, botocore, yaml' 2>/dev/null; then
@@ -15,18 +47,115 @@ for py in python3 /usr/bin/python3; do
 done
 : "${MEM0_PYTHON:?no python3 with boto3, botocore and yaml found; scripts/setup.sh should have installed it}"
 scripts/dynamodb-local.sh fetch >/dev/null
+end setup
 
+export CCACHE_DIR="${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ccache}"
+export CCACHE_BASEDIR="$root"
+# Debug info names the build folder; without this, -g objects would only be
+# reused in the same folder.
+export CCACHE_NOHASHDIR=1
+ccache --zero-stats >/dev/null
 jobs=$(nproc)
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$jobs"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DMEM0_SANITIZE=ON >/dev/null
-cmake --build build-asan -j"$jobs"
+common=(-G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DMEM0_WERROR=ON)
 
-read -r port pid < <(scripts/dynamodb-local.sh start)
-trap 'kill "$pid" 2>/dev/null || true' EXIT
+tmp=$(mktemp -d)
+ddb_pid=""
+deb_installed=""
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+cleanup() {
+  if [ -n "$deb_installed" ]; then $SUDO apt-get remove -y -qq mem0 >/dev/null 2>&1 || true; fi
+  if [ -n "$ddb_pid" ]; then kill "$ddb_pid" 2>/dev/null || true; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+configure() {  # configure DIR [cmake args...]
+  local dir=$1; shift
+  cmake -S . -B "$dir" "${common[@]}" "$@" >/dev/null
+}
+
+# --- Release builds, and the library as a consumer sees it ---------------
+begin release-gcc
+configure build-ci-release-gcc -DCMAKE_BUILD_TYPE=Release -DMEM0_BUILD_TESTS=OFF
+cmake --build build-ci-release-gcc -j"$jobs" --target mem0_cli
+end release-gcc
+
+begin package
+prefix="$tmp/prefix"
+cmake --install build-ci-release-gcc --prefix "$prefix" >/dev/null
+# CMake: find_package(mem0 CONFIG REQUIRED).
+cmake -S examples -B build-ci-examples -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+  -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build-ci-examples
+build-ci-examples/quickstart "$tmp/cmake-example.db"
+# pkg-config only.
+PKG_CONFIG_PATH="$prefix/lib/pkgconfig" make -s -C examples CXX="ccache c++" \
+  OUT="$tmp/quickstart-pc"
+"$tmp/quickstart-pc" "$tmp/pkg-config-example.db" | tail -1
+# The .deb: install, run the demo, build the example against /usr, remove.
+(cd build-ci-release-gcc && rm -f mem0_*.deb && cpack -G DEB >/dev/null)
+deb=$(ls "$root"/build-ci-release-gcc/mem0_*.deb)
+dpkg-deb -f "$deb" Package Version Depends
+# One CI run at a time installs the system package.
+exec 9>/tmp/mem0-cpp-ci-deb.lock
+flock 9
+deb_installed=1
+$SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=300 "$deb" >/dev/null
+mkdir -p "$tmp/home"
+HOME="$tmp/home" TMPDIR="$tmp" /usr/bin/mem0 demo
+make -s -C examples CXX="ccache c++" OUT="$tmp/quickstart-deb"
+"$tmp/quickstart-deb" "$tmp/deb-example.db" | tail -1
+$SUDO apt-get remove -y -qq -o DPkg::Lock::Timeout=300 mem0 >/dev/null
+deb_installed=""
+flock -u 9
+if dpkg-query -W -f='${Status}' mem0 2>/dev/null | grep -q "install ok installed"; then
+  echo "mem0 is still installed after apt-get remove" >&2; exit 1
+fi
+end package
+
+begin release-clang
+CC=clang CXX=clang++ configure build-ci-release-clang -DCMAKE_BUILD_TYPE=Release \
+  -DMEM0_BUILD_TESTS=OFF
+cmake --build build-ci-release-clang -j"$jobs" --target mem0_cli
+end release-clang
+
+# --- Tests ----------------------------------------------------------------
+read -r port ddb_pid < <(scripts/dynamodb-local.sh start)
 export MEM0_TEST_DYNAMODB_ENDPOINT="http://127.0.0.1:$port"
-echo "DynamoDB Local on port $port (pid $pid)"
+echo "DynamoDB Local on port $port (pid $ddb_pid)"
 
-ctest --test-dir build --output-on-failure -j2
+# ThreadSanitizer: -O1 -g1, no CLI or bench (no CLI test runs here). TSan
+# needs a non-randomized address space on newer kernels ("unexpected memory
+# mapping"): setarch -R.
+begin tsan
+CC=clang CXX=clang++ configure build-ci-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DMEM0_TSAN=ON -DMEM0_BUILD_TOOLS=OFF
+cmake --build build-ci-tsan -j"$jobs" --target mem0_unit_tests mem0_integration_tests
+norandom=()
+if setarch "$(uname -m)" -R true 2>/dev/null; then norandom=(setarch "$(uname -m)" -R); fi
+for binary in mem0_unit_tests mem0_integration_tests; do
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "${norandom[@]}" \
+    "build-ci-tsan/tests/$binary" --gtest_filter="$TSAN_TESTS" --gtest_brief=1
+done
+end tsan
+
+begin relwithdebinfo
+configure build-ci-gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build-ci-gcc -j"$jobs"
+build-ci-gcc/mem0-bench sign --iterations 2000
+ctest --test-dir build-ci-gcc --output-on-failure -j2
+end relwithdebinfo
+
+# ASan + UBSan: Debug with -g1 (line tables are enough for the reports), no bench.
+begin asan
+configure build-ci-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" \
+  -DMEM0_SANITIZE=ON
+cmake --build build-ci-asan -j"$jobs" --target mem0_unit_tests mem0_integration_tests
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --test-dir build-asan --output-on-failure -j2
+  ctest --test-dir build-ci-asan --output-on-failure -j2
+end asan
+
+echo "ccache: $(ccache --print-stats | awk -F'\t' '$1=="direct_cache_hit"||$1=="preprocessed_cache_hit"{h+=$2} $1=="cache_miss"{m=$2} END{printf "%d hits, %d misses", h, m}')"
+printf '%s\n' "${timings[@]}"
+echo "total: $((SECONDS - started)) s"

@@ -80,7 +80,7 @@ ProfileMap Parse(std::string_view text, FileKind kind, ProfileMap* sso_sessions)
               std::string(StripInlineComment(Trim(trimmed.substr(equals + 1))));
         }
       } else if (!property_has_sub_properties) {
-        (*section)[property] += "\n" + std::string(trimmed);
+        (*section)[property].append("\n").append(trimmed);
       }
       continue;
     }

@@ -42,7 +42,7 @@ using TimePoint = system_clock::time_point;
 // botocore's SSOTokenProvider refresh window.
 constexpr std::chrono::minutes kTokenRefreshWindow{15};
 
-std::string Quote(std::string_view text) { return "\"" + std::string(text) + "\""; }
+std::string Quote(std::string_view text) { return std::string("\"").append(text).append("\""); }
 
 std::optional<std::string> Value(const ProfileSettings& settings, const std::string& key) {
   auto it = settings.find(key);

@@ -30,7 +30,7 @@ using profile::ProfileSettings;
 // provider names its sessions).
 constexpr char kSessionNamePrefix[] = "mem0-cpp-";
 
-std::string Quote(std::string_view text) { return "\"" + std::string(text) + "\""; }
+std::string Quote(std::string_view text) { return std::string("\"").append(text).append("\""); }
 
 bool Has(const ProfileSettings& settings, const std::string& key) {
   return settings.find(key) != settings.end();

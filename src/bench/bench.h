@@ -33,6 +33,18 @@ struct StoreBenchOptions {
 int RunConversationBench(const StoreBenchOptions& options);
 int RunGraphBench(const StoreBenchOptions& options);
 
+struct SignBenchOptions {
+  int iterations = 20000;
+  int body_bytes = 1024;  // a PutItem of about 1 KB
+};
+// Prints sign_us_per_kb (key cache warm, as the client signs) and
+// sign_us_per_kb_uncached.
+int RunSignBench(const SignBenchOptions& options);
+
+// Prints the lexical search index's build cost and query p50/p99 at 1,000
+// and 10,000 memories (no server).
+int RunSearchBench();
+
 // Prints the error to stderr and returns the exit code 1.
 int Fail(const Error& error);
 

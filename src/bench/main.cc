@@ -82,6 +82,13 @@ int main(int argc, char** argv) {
   graph->add_option("--table", store_options.graph_table);
   graph->add_option("--seconds", store_options.seconds)->check(CLI::PositiveNumber);
 
+  mem0::bench::SignBenchOptions sign_options;
+  auto* sign = app.add_subcommand("sign", "SigV4 signing cost per request (no server)");
+  sign->add_option("--iterations", sign_options.iterations)->check(CLI::PositiveNumber);
+  sign->add_option("--body-bytes", sign_options.body_bytes)->check(CLI::NonNegativeNumber);
+
+  auto* search = app.add_subcommand("search", "memory search index: build cost, query p50/p99");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -90,5 +97,7 @@ int main(int argc, char** argv) {
   if (client->parsed()) return mem0::bench::RunClientBench(client_options);
   if (conversation->parsed()) return mem0::bench::RunConversationBench(store_options);
   if (graph->parsed()) return mem0::bench::RunGraphBench(store_options);
+  if (sign->parsed()) return mem0::bench::RunSignBench(sign_options);
+  if (search->parsed()) return mem0::bench::RunSearchBench();
   return 2;
 }

@@ -82,11 +82,12 @@ Status SqliteHistoryFigures(const StoreBenchOptions& options, const std::string&
                                 "UPDATE",
                                 "2026-01-01T00:00:00." + std::to_string(100000 + i)};
   };
-  MEM0_ASSIGN_OR_RETURN(double adds, Rate(options.seconds, 1000, [&](int i) -> Status {
-                          return store->AddHistory(record("m" + std::to_string(i % 500), i)).ok()
-                                     ? Status()
-                                     : MakeError(ErrorCode::kStorageError, "add_history failed");
-                        }));
+  MEM0_ASSIGN_OR_RETURN(
+      double adds, Rate(options.seconds, 1000, [&](int i) -> Status {
+        return store->AddHistory(record(std::string("m").append(std::to_string(i % 500)), i)).ok()
+                   ? Status()
+                   : MakeError(ErrorCode::kStorageError, "add_history failed");
+      }));
   Print("sqlite_add_history_per_s", adds);
 
   // get_history as the table grows, each memory holding 4 records: flat

@@ -91,7 +91,7 @@ Result<Url> ParseUrl(std::string_view text) {
   url.port = std::string(port);
   const size_t query_start = rest.find('?');
   url.path = std::string(rest.substr(0, query_start));
-  if (url.path.empty()) url.path = "/";
+  if (url.path.empty()) url.path.push_back('/');
   if (query_start != std::string_view::npos) url.query = std::string(rest.substr(query_start + 1));
   return url;
 }

@@ -180,8 +180,8 @@ std::optional<std::string> CanonicalNumber(std::string_view text) {
   if (parts->digits.empty()) return std::string("0");
   std::string out = parts->negative ? "-" : "";
   out += parts->digits[0];
-  if (parts->digits.size() > 1) out += "." + parts->digits.substr(1);
-  out += "E" + std::to_string(parts->exponent);
+  if (parts->digits.size() > 1) out.append(".").append(parts->digits, 1);
+  out.append("E").append(std::to_string(parts->exponent));
   return out;
 }
 

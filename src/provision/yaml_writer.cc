@@ -80,11 +80,11 @@ void EmitYamlNode(const Json& node, int indent, std::string& out) {
       out += "\n";
       EmitYamlNode(item, indent + 2, out);
     } else {
-      out += " " +
-             (item.is_object()  ? std::string("{}")
-              : item.is_array() ? std::string("[]")
-                                : YamlScalar(item)) +
-             "\n";
+      out.append(" ")
+          .append(item.is_object()  ? std::string("{}")
+                  : item.is_array() ? std::string("[]")
+                                    : YamlScalar(item))
+          .append("\n");
     }
   }
 }

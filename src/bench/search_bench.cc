@@ -1,17 +1,17 @@
-// mem0_text_index_bench: TextIndex build time and query latency (p50/p99)
-// at 1,000 and 10,000 synthetic memories of ~15 words. Prints figures only;
-// not a test.
+// mem0-bench search: the memory layer's lexical index (TextIndex) build time
+// and query latency at 1,000 and 10,000 synthetic memories of ~15 words.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "bench/bench.h"
 #include "memory/text_index.h"
 
+namespace mem0::bench {
 namespace {
 
 const std::vector<std::string> kNames = {
@@ -41,43 +41,49 @@ std::string Memory(std::mt19937& rng) {
   return s;
 }
 
-void Run(int docs) {
+// Prints build and query figures for `docs` memories; false on an error.
+bool Run(int docs, int queries_per_round) {
   std::mt19937 rng(42);
-  mem0::memory::TextIndex index;
-  auto t0 = std::chrono::steady_clock::now();
+  memory::TextIndex index;
+  const auto t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < docs; ++i) {
-    if (!index.Add("m" + std::to_string(i), Memory(rng)).ok()) std::abort();
+    if (auto added = index.Add("m" + std::to_string(i), Memory(rng)); !added.ok()) {
+      Fail(added.error());
+      return false;
+    }
   }
-  auto t1 = std::chrono::steady_clock::now();
+  const auto t1 = std::chrono::steady_clock::now();
   std::vector<std::string> queries;
-  for (int i = 0; i < 1000; ++i) {
+  for (int i = 0; i < queries_per_round; ++i) {
     queries.push_back("When did " + kNames[rng() % kNames.size()] + " go " + Word(rng) + " " +
                       Word(rng) + " with the " + Word(rng) + " in May 2023?");
   }
   std::vector<double> micros;
-  std::size_t hits = 0;
   for (int round = 0; round < 3; ++round) {
     for (const std::string& q : queries) {
-      auto a = std::chrono::steady_clock::now();
-      hits += index.Search(q, 10).size();
-      auto b = std::chrono::steady_clock::now();
+      const auto a = std::chrono::steady_clock::now();
+      (void)index.Search(q, 10);
+      const auto b = std::chrono::steady_clock::now();
       micros.push_back(std::chrono::duration<double, std::micro>(b - a).count());
     }
   }
   std::sort(micros.begin(), micros.end());
-  auto pct = [&](double p) { return micros[static_cast<std::size_t>(p * (micros.size() - 1))]; };
-  std::printf(
-      "docs %d: build %.1f ms (%.1f us/doc); query p50 %.0f us, p90 %.0f us, p99 %.0f us, "
-      "max %.0f us (%zu queries, %.1f hits avg)\n",
-      docs, std::chrono::duration<double, std::milli>(t1 - t0).count(),
-      std::chrono::duration<double, std::micro>(t1 - t0).count() / docs, pct(0.5), pct(0.9),
-      pct(0.99), micros.back(), micros.size(), static_cast<double>(hits) / micros.size());
+  auto pct = [&](double p) { return micros[static_cast<size_t>(p * (micros.size() - 1))]; };
+  const std::string n = std::to_string(docs);
+  std::printf("search_index_build_us_per_doc_%s %.1f\n", n.c_str(),
+              std::chrono::duration<double, std::micro>(t1 - t0).count() / docs);
+  std::printf("search_p50_us_%s %.0f\n", n.c_str(), pct(0.5));
+  std::printf("search_p99_us_%s %.0f\n", n.c_str(), pct(0.99));
+  return true;
 }
 
 }  // namespace
 
-int main() {
-  Run(1000);
-  Run(10000);
+int RunSearchBench() {
+  for (int docs : {1000, 10000}) {
+    if (!Run(docs, 1000)) return 1;
+  }
   return 0;
 }
+
+}  // namespace mem0::bench
