@@ -57,11 +57,13 @@ void EmitYamlMap(const Json& map, int indent, bool first_inline, std::string& ou
       out += "\n";
       EmitYamlNode(value, indent + 2, out);
     } else {
-      out += " " +
-             (value.is_object()  ? std::string("{}")
-              : value.is_array() ? std::string("[]")
-                                 : YamlScalar(value)) +
-             "\n";
+      // append(), not a chain of +: GCC 12's -Wrestrict misfires on the
+      // inlined operator+ here in Release builds.
+      out.append(" ")
+          .append(value.is_object()  ? std::string("{}")
+                  : value.is_array() ? std::string("[]")
+                                     : YamlScalar(value))
+          .append("\n");
     }
   }
 }
