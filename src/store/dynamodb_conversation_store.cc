@@ -42,7 +42,6 @@ using Json = nlohmann::json;
 using dynamodb::layout::kHistoryPrefix;
 using dynamodb::layout::kMessagesPrefix;
 using dynamodb::layout::kPartsPrefix;
-using dynamodb::layout::kReservedPrefix;
 // Heads stay well under DynamoDB's 400 KB item limit.
 constexpr size_t kInlineLimit = 350 * 1024;
 constexpr size_t kPartBytes = 350 * 1024;

@@ -10,7 +10,6 @@
 #include <mutex>
 
 #include "core/uuid.h"
-#include "dynamodb/table_layout.h"
 #include "mem0/store/conversation_store.h"
 #include "store/checked_store.h"
 #include "store/conversation_common.h"
@@ -23,13 +22,7 @@ using Json = nlohmann::json;
 using sqlite::Database;
 using sqlite::Statement;
 
-// Same as the DynamoDB engine: user ids under "mem0#" name its internal
-// partitions there, so both engines reserve them.
-constexpr const char* kReservedPrefix = dynamodb::layout::kReservedPrefix;
-// The DynamoDB engine's limit on messages + metadata (serialized), kept
-// here so both engines accept the same conversations.
 constexpr int64_t kSecondsPerDay = 86400;
-constexpr size_t kMaxScopeOrMemoryIdBytes = 1000;
 
 // Schema of the "conversations" component, one entry per version.
 constexpr std::string_view kMigrationV1 = R"sql(
