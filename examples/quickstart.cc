@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
   auto& db = **conversations;
 
   auto id = db.StoreConversation(
-      "alice", R"([{"role":"user","content":"I'm vegetarian"},{"role":"assistant","content":"Noted!"}])",
+      "alice",
+      R"([{"role":"user","content":"I'm vegetarian"},{"role":"assistant","content":"Noted!"}])",
       R"({"topic":"food"})");
   if (!id.ok()) return Fail("StoreConversation", id.error());
   std::cout << "stored conversation " << *id << "\n";
@@ -59,7 +60,8 @@ int main(int argc, char** argv) {
   graph_config.path = path;
   auto graph = store::MakeSqliteGraphStore(graph_config);
   if (!graph.ok()) return Fail("opening the graph store", graph.error());
-  auto trip = (*graph)->CreateMemoryNode("Is travelling to Lisbon in May", R"({"source":"example"})");
+  auto trip =
+      (*graph)->CreateMemoryNode("Is travelling to Lisbon in May", R"({"source":"example"})");
   if (!trip.ok()) return Fail("CreateMemoryNode", trip.error());
   auto tour = (*graph)->CreateMemoryNode("Booked a vegetarian food tour in Alfama");
   if (!tour.ok()) return Fail("CreateMemoryNode", tour.error());

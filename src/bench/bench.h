@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "mem0/dynamodb/client.h"
 #include "mem0/core/result.h"
+#include "mem0/dynamodb/client.h"
 
 namespace mem0::bench {
 

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "mem0/dynamodb/client.h"
 #include "mem0/core/result.h"
+#include "mem0/dynamodb/client.h"
 
 namespace mem0::cli {
 
