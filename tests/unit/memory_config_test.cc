@@ -478,7 +478,7 @@ TEST(MemoryConfigTest, HostileDocumentsFailCleanly) {
   // Oversized input.
   EXPECT_TRUE(FailsAt(std::string(kMaxConfigFileBytes + 1, ' '), "config", "larger than"));
   // NUL bytes and invalid UTF-8 do not crash.
-  EXPECT_FALSE(Parse(std::string("search: {bm25_k1: 1\0}", 22)).ok());
+  EXPECT_FALSE(Parse(std::string("search: {bm25_k1: 1\0}", 21)).ok());
   auto bytes = Parse("llm: {config: {model: \"\xff\xfe\"}}\n");
   if (bytes.ok()) EXPECT_FALSE(DescribeMemoryConfig(*bytes).empty());
 }

@@ -169,7 +169,8 @@ TEST(Tokenizer, QueryDropsFillerAndExpands) {
 
 TEST(Tokenizer, HostileInput) {
   // Invalid UTF-8, overlong forms, surrogates, truncated sequences, NULs.
-  const std::string junk("ok\xff\xfe\xc0\xaf\xed\xa0\x80\xe2\x82 fine\0z\xf4\x90\x80\x80", 24);
+  static constexpr char kJunk[] = "ok\xff\xfe\xc0\xaf\xed\xa0\x80\xe2\x82 fine\0z\xf4\x90\x80\x80";
+  const std::string junk(kJunk, sizeof(kJunk) - 1);
   std::vector<std::string> texts = Texts(TextAnalyzer::Tokenize(junk));
   EXPECT_TRUE(Has(texts, "ok"));
   EXPECT_TRUE(Has(texts, "fine"));
