@@ -3,6 +3,7 @@
 #define MEM0_SRC_BENCH_BENCH_H_
 
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,24 @@ int RunSignBench(const SignBenchOptions& options);
 // Prints the lexical search index's build cost and query p50/p99 at 1,000
 // and 10,000 memories (no server).
 int RunSearchBench();
+
+// Synthetic conversational memories (~15 words, names, dates, a Zipf-ish
+// vocabulary) and questions about them, deterministic for a seeded rng.
+std::string SyntheticMemory(std::mt19937& rng);
+std::string SyntheticQuery(std::mt19937& rng);
+
+struct MemoryBenchOptions {
+  std::string engine = "sqlite";  // sqlite | dynamodb
+  std::string endpoint_url;
+  std::string region;
+  int memories = 1000;  // in one scope
+  int threads = 4;      // concurrent adds
+  int queries = 300;
+};
+// Prints add_ops_per_s (infer off), search_p50_ms, search_p99_ms,
+// get_all_ops_per_s and, on DynamoDB, search_requests (warm) and
+// search_requests_cold.
+int RunMemoryBench(const MemoryBenchOptions& options);
 
 // Prints the error to stderr and returns the exit code 1.
 int Fail(const Error& error);

@@ -89,6 +89,20 @@ int main(int argc, char** argv) {
 
   auto* search = app.add_subcommand("search", "memory search index: build cost, query p50/p99");
 
+  mem0::bench::MemoryBenchOptions memory_options;
+  auto* memory = app.add_subcommand(
+      "memory", "Memory API: adds/s, search p50/p99 and requests, get_all pages/s");
+  memory->add_option("--engine", memory_options.engine)
+      ->check(CLI::IsMember({"sqlite", "dynamodb"}));
+  memory->add_option("--endpoint-url", memory_options.endpoint_url, "DynamoDB endpoint");
+  memory->add_option("--region", memory_options.region);
+  memory->add_option("--memories", memory_options.memories, "memories in the scope (default 1000)")
+      ->check(CLI::Range(1, 1000000));
+  memory->add_option("--threads", memory_options.threads, "concurrent adds (default 4)")
+      ->check(CLI::Range(1, 64));
+  memory->add_option("--queries", memory_options.queries, "warm searches timed (default 300)")
+      ->check(CLI::Range(1, 1000000));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -99,5 +113,13 @@ int main(int argc, char** argv) {
   if (graph->parsed()) return mem0::bench::RunGraphBench(store_options);
   if (sign->parsed()) return mem0::bench::RunSignBench(sign_options);
   if (search->parsed()) return mem0::bench::RunSearchBench();
+  if (memory->parsed()) {
+    if (memory_options.engine == "dynamodb" && memory_options.endpoint_url.empty()) {
+      std::cerr
+          << "memory --engine dynamodb needs --endpoint-url (tables are created and deleted)\n";
+      return 2;
+    }
+    return mem0::bench::RunMemoryBench(memory_options);
+  }
   return 2;
 }

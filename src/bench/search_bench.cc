@@ -34,7 +34,9 @@ std::string Word(std::mt19937& rng) {
   return std::string("w").append(std::to_string(rank));
 }
 
-std::string Memory(std::mt19937& rng) {
+}  // namespace
+
+std::string SyntheticMemory(std::mt19937& rng) {
   // append(), not chains of +: GCC 12's -Wrestrict misfires on those in
   // Release builds.
   std::string s = kNames[rng() % kNames.size()];
@@ -45,13 +47,22 @@ std::string Memory(std::mt19937& rng) {
   return s;
 }
 
+std::string SyntheticQuery(std::mt19937& rng) {
+  std::string q = "When did ";
+  q.append(kNames[rng() % kNames.size()]).append(" go ").append(Word(rng)).append(" ");
+  q.append(Word(rng)).append(" with the ").append(Word(rng)).append(" in May 2023?");
+  return q;
+}
+
+namespace {
+
 // Prints build and query figures for `docs` memories; false on an error.
 bool Run(int docs, int queries_per_round) {
   std::mt19937 rng(42);
   memory::TextIndex index;
   const auto t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < docs; ++i) {
-    if (auto added = index.Add(std::string("m").append(std::to_string(i)), Memory(rng));
+    if (auto added = index.Add(std::string("m").append(std::to_string(i)), SyntheticMemory(rng));
         !added.ok()) {
       Fail(added.error());
       return false;
@@ -59,12 +70,7 @@ bool Run(int docs, int queries_per_round) {
   }
   const auto t1 = std::chrono::steady_clock::now();
   std::vector<std::string> queries;
-  for (int i = 0; i < queries_per_round; ++i) {
-    std::string q = "When did ";
-    q.append(kNames[rng() % kNames.size()]).append(" go ").append(Word(rng)).append(" ");
-    q.append(Word(rng)).append(" with the ").append(Word(rng)).append(" in May 2023?");
-    queries.push_back(std::move(q));
-  }
+  for (int i = 0; i < queries_per_round; ++i) queries.push_back(SyntheticQuery(rng));
   std::vector<double> micros;
   for (int round = 0; round < 3; ++round) {
     for (const std::string& q : queries) {

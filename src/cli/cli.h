@@ -11,6 +11,10 @@
 
 #include "mem0/core/result.h"
 #include "mem0/dynamodb/client.h"
+#include "mem0/memory/config.h"
+#include "mem0/memory/memory.h"
+#include "mem0/store/conversation_store.h"
+#include "mem0/store/graph_store.h"
 
 namespace mem0::cli {
 
@@ -24,7 +28,21 @@ struct GlobalOptions {
   std::string conversation_table = "Mem0Conversations";
   std::string graph_table = "Mem0Graph";
   int ttl_days = 0;  // > 0 enables TTL on stored conversations
+  std::string config_file;  // --config: a MemoryConfig file (YAML or JSON)
+  const CLI::App* app = nullptr;
+
+  // Whether the flag was given on the command line (it then overrides the
+  // config file).
+  bool Given(const char* flag) const { return app && app->count(flag) > 0; }
 };
+
+// The MemoryConfig the command runs with: --config FILE (or the defaults:
+// SQLite at ~/.mem0/mem0.db) with the global flags that were given on top.
+Result<memory::MemoryConfig> ResolveConfig(const GlobalOptions& options);
+Result<std::unique_ptr<store::ConversationStore>> OpenConversationStore(
+    const GlobalOptions& options);
+Result<std::unique_ptr<store::GraphStore>> OpenGraphStore(const GlobalOptions& options);
+Result<std::unique_ptr<memory::Memory>> OpenMemory(const GlobalOptions& options);
 
 // What a command's action returns: the JSON document to print, or an error.
 using CommandResult = Result<nlohmann::json>;
@@ -56,6 +74,7 @@ void AddDdbCommand(CLI::App& app, Runner& runner);
 void AddConversationCommands(CLI::App& app, Runner& runner);
 void AddDemoCommand(CLI::App& app, Runner& runner);
 void AddGraphCommands(CLI::App& app, Runner& runner);
+void AddMemoryCommands(CLI::App& app, Runner& runner);
 void AddTablesCommand(CLI::App& app, Runner& runner);
 
 }  // namespace mem0::cli

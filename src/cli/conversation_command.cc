@@ -63,24 +63,6 @@ std::string ConversationText(const Json& c) {
 
 std::string CurrentIsoTime() { return FormatIso8601(std::chrono::system_clock::now()); }
 
-Result<std::unique_ptr<store::ConversationStore>> OpenConversationStore(
-    const GlobalOptions& options) {
-  if (options.engine == "dynamodb") {
-    store::DynamoDBConversationConfig config;
-    config.table_name = options.conversation_table;
-    config.region = options.region;
-    config.endpoint_url = options.endpoint_url;
-    config.profile = options.profile;
-    config.ttl_enabled = options.ttl_days > 0;
-    if (options.ttl_days > 0) config.ttl_days = options.ttl_days;
-    return store::MakeDynamoDBConversationStore(config);
-  }
-  store::SqliteConfig config;
-  config.path = options.db;
-  config.ttl_days = options.ttl_days;
-  return store::MakeSqliteConversationStore(config);
-}
-
 void AddConversationCommands(CLI::App& app, Runner& runner) {
   auto* group = app.add_subcommand("conversation", "store, read, list, change conversations");
   group->require_subcommand(1);
@@ -196,7 +178,8 @@ void AddConversationCommands(CLI::App& app, Runner& runner) {
       [](const Json& j) { return "deleted " + j["conversation_id"].get<std::string>() + "\n"; });
 
   // mem0's history records.
-  auto* history = app.add_subcommand("history", "mem0 history records (ADD/UPDATE/DELETE events)");
+  auto* history =
+      group->add_subcommand("history", "mem0 history records (ADD/UPDATE/DELETE events)");
   history->require_subcommand(1);
   struct HistoryArgs {
     store::HistoryRecord record;

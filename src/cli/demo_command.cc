@@ -17,9 +17,6 @@
 
 namespace mem0::cli {
 
-Result<std::unique_ptr<store::ConversationStore>> OpenConversationStore(
-    const GlobalOptions& options);
-Result<std::unique_ptr<store::GraphStore>> OpenGraphStore(const GlobalOptions& options);
 std::string CurrentIsoTime();
 
 namespace {
@@ -27,12 +24,6 @@ namespace {
 using Json = nlohmann::json;
 
 void Say(const std::string& line) { std::cout << line << "\n"; }
-
-std::string Messages(std::initializer_list<std::pair<const char*, const char*>> turns) {
-  Json out = Json::array();
-  for (const auto& [role, content] : turns) out.push_back({{"role", role}, {"content", content}});
-  return out.dump();
-}
 
 Status EnsureDynamoDBTables(Runner& runner) {
   MEM0_ASSIGN_OR_RETURN(dynamodb::Client * client, runner.Client());
@@ -48,27 +39,19 @@ Status EnsureDynamoDBTables(Runner& runner) {
   return {};
 }
 
-Status GraphSection(const GlobalOptions& options, const std::string& alice,
-                    const std::string& run) {
-  Say("\n6. A memory graph: " + alice + "'s memories and how they relate");
+std::string Score(const std::optional<double>& score) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.2f", score.value_or(0));
+  return buf;
+}
+
+// Relations between alice's memories, through the graph store the memories
+// live in (with an LLM configured, `add` extracts entity relations itself).
+Status GraphSection(const GlobalOptions& options, const std::map<std::string, std::string>& ids,
+                    const std::string& alice, const std::string& run) {
+  Say("\n5. Relations: how " + alice + "'s memories connect (the graph under the memories)");
   MEM0_ASSIGN_OR_RETURN(auto graph, OpenGraphStore(options));
   const std::string scope = "user:" + alice;
-  struct Memory {
-    const char* key;
-    const char* content;
-  };
-  const Memory memories[] = {{"lisbon", "Is travelling to Lisbon in May"},
-                             {"vegetarian", "Is vegetarian"},
-                             {"food-tour", "Booked a vegetarian food tour in Alfama on the 12th"},
-                             {"report", "Quarterly report due Friday"},
-                             {"deadline", "Must finish work before the trip"}};
-  std::map<std::string, std::string> ids;
-  for (const auto& m : memories) {
-    MEM0_ASSIGN_OR_RETURN(ids[m.key],
-                          graph->CreateMemoryNode(m.content, R"({"source":"demo"})",
-                                                  std::string(m.key) + "-" + run, scope));
-    Say("   node " + ids[m.key] + ": " + m.content);
-  }
   struct Link {
     const char* from;
     const char* to;
@@ -80,18 +63,21 @@ Status GraphSection(const GlobalOptions& options, const std::string& alice,
                         {"report", "deadline", "PART_OF"}};
   for (const auto& l : links) {
     MEM0_RETURN_IF_ERROR(
-        graph->CreateRelationship(ids[l.from], ids[l.to], l.type, R"({"confidence":0.9})"));
-    Say("   " + ids[l.from] + " -[" + l.type + "]-> " + ids[l.to]);
+        graph->CreateRelationship(ids.at(l.from), ids.at(l.to), l.type, R"({"confidence":0.9})")
+            .status());
+    Say("   " + std::string(l.from) + " -[" + l.type + "]-> " + l.to);
   }
-  Say("   related to " + ids["lisbon"] + ":");
-  MEM0_ASSIGN_OR_RETURN(auto related, graph->GetRelatedMemories(
-                                          ids["lisbon"], {{}, store::Direction::kBoth, 10, scope}));
+  Say("   related to the Lisbon memory:");
+  MEM0_ASSIGN_OR_RETURN(
+      auto related,
+      graph->GetRelatedMemories(ids.at("lisbon"), {{}, store::Direction::kBoth, 10, scope}));
   for (const auto& r : related) {
     Say("     " + r.direction + " " + r.relationship + ": " + r.content);
   }
   MEM0_ASSIGN_OR_RETURN(
-      auto two_hops, graph->Traverse(ids["report"], {2, store::Direction::kOutgoing, {}, scope}));
-  Say("   two hops out from " + ids["report"] + ": " + std::to_string(two_hops.nodes.size()) +
+      auto two_hops,
+      graph->Traverse(ids.at("report"), {2, store::Direction::kOutgoing, {}, scope}));
+  Say("   two hops out from the report memory: " + std::to_string(two_hops.nodes.size()) +
       " memories, " + std::to_string(two_hops.edges.size()) + " relationships");
   MEM0_ASSIGN_OR_RETURN(auto all, graph->ExportAll(scope));
   const std::string dot_path =
@@ -119,98 +105,102 @@ Status RunDemo(Runner& runner) {
   } else {
     MEM0_RETURN_IF_ERROR(EnsureDynamoDBTables(runner));
   }
-  MEM0_ASSIGN_OR_RETURN(auto store, OpenConversationStore(options));
+  MEM0_ASSIGN_OR_RETURN(auto config, ResolveConfig(options));
+  // The demo needs no network: no LLM, no embedder, whatever the config says.
+  config.llm.reset();
+  config.embedder.reset();
+  MEM0_ASSIGN_OR_RETURN(auto memory, memory::Memory::Open(config));
 
   // Unique user ids per run, so repeated runs on one table do not mix.
   const std::string run = NewUuid().substr(0, 6);
   const std::string alice = "alice-" + run, bob = "bob-" + run;
 
-  Say("\n1. Storing conversations for two users");
-  MEM0_ASSIGN_OR_RETURN(std::string trip,
-                        store->StoreConversation(
-                            alice,
-                            Messages({{"user", "I'm planning a trip to Lisbon in May."},
-                                      {"assistant", "Lovely! Do you prefer museums or food tours?"},
-                                      {"user", "Food tours, and I'm vegetarian."}}),
-                            R"({"topic":"travel","channel":"chat"})"));
-  Say("   " + alice + " -> " + trip + " (travel, 3 messages)");
-  MEM0_ASSIGN_OR_RETURN(
-      std::string work,
-      store->StoreConversation(
-          alice,
-          Messages({{"user", "Remind me that the quarterly report is due Friday."},
-                    {"assistant", "Noted: quarterly report due Friday."}}),
-          R"({"topic":"work"})"));
-  Say("   " + alice + " -> " + work + " (work, 2 messages)");
-  MEM0_ASSIGN_OR_RETURN(
-      std::string pets,
-      store->StoreConversation(bob,
-                               Messages({{"user", "My dog Rex is allergic to chicken."},
-                                         {"assistant", "I'll remember Rex's chicken allergy."}}),
-                               R"({"topic":"pets"})"));
-  Say("   " + bob + " -> " + pets + " (pets, 2 messages)");
-
-  Say("\n2. Listing " + alice + "'s conversations, newest first (bob's stay separate)");
-  MEM0_ASSIGN_OR_RETURN(auto page, store->ListConversations(alice, 10));
-  for (const auto& c : page.conversations) {
-    Json metadata = Json::parse(c.metadata_json);
-    Say("   " + c.conversation_id + "  topic=" + metadata.value("topic", "?") +
-        "  messages=" + std::to_string(Json::parse(c.messages_json).size()));
+  Say("\n1. Remembering what two users said (add with infer off: each message is a memory)");
+  struct Fact {
+    const char* key;
+    const char* text;
+  };
+  const Fact alice_facts[] = {{"lisbon", "I'm travelling to Lisbon in May"},
+                              {"vegetarian", "I'm vegetarian"},
+                              {"food-tour", "Booked a vegetarian food tour in Alfama on the 12th"},
+                              {"report", "The quarterly report is due Friday"},
+                              {"deadline", "I must finish work before the trip"}};
+  std::map<std::string, std::string> ids;
+  memory::AddOptions add;
+  add.infer = false;
+  add.scope.user_id = alice;
+  add.metadata_json = R"({"source":"demo"})";
+  for (const auto& fact : alice_facts) {
+    MEM0_ASSIGN_OR_RETURN(auto added, memory->Add({{"user", fact.text, ""}}, add));
+    ids[fact.key] = added.results.at(0).id;
+    Say("   " + alice + ": " + added.results[0].event + " " + fact.text);
   }
-
-  Say("\n3. Appending to the travel conversation");
-  MEM0_RETURN_IF_ERROR(
-      store->AppendMessages(alice, trip,
-                            Messages({{"assistant", "Try the vegetarian tasting menu in Alfama."},
-                                      {"user", "Perfect, book it for the 12th."}})));
-  MEM0_ASSIGN_OR_RETURN(auto updated, store->GetConversation(alice, trip));
-  for (const auto& m : Json::parse(updated->messages_json)) {
-    Say("   " + m["role"].get<std::string>() + ": " + m["content"].get<std::string>());
+  add.scope.user_id = bob;
+  for (const char* text : {"My dog Rex is allergic to chicken", "I'm travelling to Oslo in May"}) {
+    MEM0_ASSIGN_OR_RETURN(auto added, memory->Add({{"user", text, ""}}, add));
+    Say("   " + bob + ": " + added.results.at(0).event + " " + text);
   }
+  add.scope.user_id = alice;
+  MEM0_ASSIGN_OR_RETURN(auto again, memory->Add({{"user", "I'm vegetarian", ""}}, add));
+  Say("   " + alice + " again: " + again.results.at(0).event +
+      " I'm vegetarian (the same fact is stored once)");
 
-  Say("\n4. A memory's history trail (what mem0 records as memories change)");
-  const std::string memory_id = "memory-" + run;
-  store::HistoryRecord add{"",    memory_id,       std::nullopt, "Likes food tours",
-                           "ADD", CurrentIsoTime()};
-  add.actor_id = alice;
-  add.role = "user";
-  MEM0_RETURN_IF_ERROR(store->AddHistory(add));
-  store::HistoryRecord update{
-      "", memory_id, "Likes food tours", "Likes vegetarian food tours", "UPDATE", CurrentIsoTime()};
-  MEM0_RETURN_IF_ERROR(store->AddHistory(update));
-  store::HistoryRecord remove{"",           memory_id, "Likes vegetarian food tours",
-                              std::nullopt, "DELETE",  CurrentIsoTime()};
-  remove.is_deleted = true;
-  MEM0_RETURN_IF_ERROR(store->AddHistory(remove));
-  MEM0_ASSIGN_OR_RETURN(auto history, store->GetHistory(memory_id));
-  for (const auto& r : history) {
-    Say("   " + r.event + ": " + r.old_memory.value_or("(none)") + " -> " +
-        r.new_memory.value_or("(none)"));
+  Say("\n2. Searching " + alice + "'s memories (BM25 with English stemming; no model needed)");
+  for (const char* query : {"Where is she going on holiday?", "any dietary restrictions?"}) {
+    memory::SearchOptions search;
+    search.scope.user_id = alice;
+    search.limit = 2;
+    MEM0_ASSIGN_OR_RETURN(auto found, memory->Search(query, search));
+    Say("   \"" + std::string(query) + "\"");
+    for (const auto& item : found.results) Say("     " + Score(item.score) + "  " + item.memory);
   }
+  memory::SearchOptions bobs;
+  bobs.scope.user_id = bob;
+  MEM0_ASSIGN_OR_RETURN(auto bob_found, memory->Search("travelling in May", bobs));
+  Say("   the same words in " + bob + "'s scope find only his: " +
+      (bob_found.results.empty() ? std::string("(none)") : bob_found.results[0].memory));
 
-  Say("\n5. Recent messages of a session (mem0 keeps the last 10 per scope)");
-  const std::string scope = "session-" + run;
-  for (int i = 1; i <= 12; ++i) {
-    MEM0_RETURN_IF_ERROR(store->SaveMessages(
-        scope,
-        Json::array({{{"role", "user"}, {"content", "message " + std::to_string(i)}}}).dump()));
+  Say("\n3. Listing " + alice + "'s memories (get_all, a page at a time)");
+  memory::ListOptions list;
+  list.scope.user_id = alice;
+  list.limit = 3;
+  MEM0_ASSIGN_OR_RETURN(auto page, memory->GetAll(list));
+  for (const auto& item : page.results) Say("   " + item.id + "  " + item.memory);
+  Say(page.next_page_token ? "   ... more with the next token" : "   (last page)");
+
+  Say("\n4. A memory changes: update, delete, and its history trail");
+  MEM0_RETURN_IF_ERROR(memory
+                           ->Update(ids["food-tour"],
+                                    "Booked a vegetarian food tour in Alfama on the 14th",
+                                    std::nullopt)
+                           .status());
+  MEM0_ASSIGN_OR_RETURN(auto history, memory->History(ids["food-tour"]));
+  for (const auto& h : history) {
+    Say("   " + h.event + ": " + h.old_memory.value_or("(none)") + " -> " +
+        h.new_memory.value_or("(none)"));
   }
-  MEM0_ASSIGN_OR_RETURN(std::string last, store->GetLastMessages(scope, 3));
-  Say("   saved 12, the last 3: " + last);
-  MEM0_ASSIGN_OR_RETURN(std::string kept, store->GetLastMessages(scope, 100));
-  Say("   kept: " + std::to_string(Json::parse(kept).size()) + " messages");
+  MEM0_RETURN_IF_ERROR(memory->Delete(ids.at("report")));
+  MEM0_ASSIGN_OR_RETURN(auto deleted, memory->History(ids["report"]));
+  Say("   report memory: " + deleted.back().event + " (is_deleted " +
+      (deleted.back().is_deleted ? "true" : "false") + ")");
+  MEM0_ASSIGN_OR_RETURN(auto readded,
+                        memory->Add({{"user", "The quarterly report is due Monday", ""}}, add));
+  ids["report"] = readded.results.at(0).id;
+  Say("   ADD: The quarterly report is due Monday");
 
-  MEM0_RETURN_IF_ERROR(GraphSection(options, alice, run));
+  MEM0_RETURN_IF_ERROR(GraphSection(options, ids, alice, run));
 
-  Say("\nDone. Try: mem0 conversation list --user " + alice +
-      (options.engine == "sqlite" ? " --db " + options.db : " --engine dynamodb"));
+  Say("\nDone. Try: mem0" +
+      (options.engine == "sqlite" ? " --db " + options.db : std::string(" --engine dynamodb")) +
+      " search \"trip\" --user " + alice);
   return {};
 }
 
 }  // namespace
 
 void AddDemoCommand(CLI::App& app, Runner& runner) {
-  auto* demo = app.add_subcommand("demo", "store, list, append and trace memories, narrated");
+  auto* demo =
+      app.add_subcommand("demo", "add, search, list, update and relate memories, narrated");
   demo->callback([&runner] {
     auto status = RunDemo(runner);
     if (!status.ok()) {

@@ -30,20 +30,6 @@ Result<store::Direction> ParseDirection(const std::string& text) {
 
 }  // namespace
 
-Result<std::unique_ptr<store::GraphStore>> OpenGraphStore(const GlobalOptions& options) {
-  if (options.engine == "dynamodb") {
-    store::DynamoDBGraphConfig config;
-    config.table_name = options.graph_table;
-    config.region = options.region;
-    config.endpoint_url = options.endpoint_url;
-    config.profile = options.profile;
-    return store::MakeDynamoDBGraphStore(config);
-  }
-  store::SqliteGraphConfig config;
-  config.path = options.db;
-  return store::MakeSqliteGraphStore(config);
-}
-
 void AddGraphCommands(CLI::App& app, Runner& runner) {
   auto* graph = app.add_subcommand("graph", "memory nodes and typed relationships");
   graph->require_subcommand(1);

@@ -1,5 +1,6 @@
-// mem0: command line for mem0-cpp's conversation and graph stores, table
-// provisioning, and raw DynamoDB calls.
+// mem0: command line for mem0-cpp's memories (mem0's add/search/list/...),
+// its conversation and graph stores, table provisioning, and raw DynamoDB
+// calls.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -62,7 +63,10 @@ int main(int argc, char** argv) {
   GlobalOptions options;
   CLI::App app{"mem0: agent memory (conversations, history, graph) on SQLite or DynamoDB"};
   app.require_subcommand(1);
-  app.set_config("--config", "", "TOML/INI file with any of these global options");
+  options.app = &app;
+  app.add_option("--config", options.config_file,
+                 "mem0 config file, YAML or JSON (stores, llm, embedder, search); flags given "
+                 "here override it");
   app.add_option("--endpoint-url", options.endpoint_url, "DynamoDB endpoint (e.g. DynamoDB Local)");
   app.add_option("--region", options.region, "AWS region");
   app.add_option("--profile", options.profile, "AWS shared-config profile");
@@ -78,6 +82,7 @@ int main(int argc, char** argv) {
 
   mem0::cli::Runner runner(options);
   mem0::cli::AddDemoCommand(app, runner);
+  mem0::cli::AddMemoryCommands(app, runner);
   mem0::cli::AddConversationCommands(app, runner);
   mem0::cli::AddGraphCommands(app, runner);
   mem0::cli::AddDdbCommand(app, runner);

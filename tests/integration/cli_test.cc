@@ -104,11 +104,11 @@ TEST_P(CliConversationTest, BadInputFailsWithTheFieldNamed) {
 }
 
 TEST_P(CliConversationTest, HistoryAddAndGet) {
-  json first = RunJson({"history", "add", "--memory-id", "m1", "--event", "ADD", "--new",
+  json first = RunJson({"conversation", "history", "add", "--memory-id", "m1", "--event", "ADD", "--new",
                         "likes tea", "--created-at", "2026-01-01T00:00:00Z", "--actor-id", "u1"});
-  RunJson({"history", "add", "--memory-id", "m1", "--event", "UPDATE", "--old", "likes tea",
+  RunJson({"conversation", "history", "add", "--memory-id", "m1", "--event", "UPDATE", "--old", "likes tea",
            "--new", "likes green tea", "--created-at", "2026-01-02T00:00:00Z"});
-  json history = RunJson({"history", "get", "--memory-id", "m1"});
+  json history = RunJson({"conversation", "history", "get", "--memory-id", "m1"});
   ASSERT_EQ(history["history"].size(), 2u);
   EXPECT_EQ(history["history"][0]["id"], first["id"]);
   EXPECT_EQ(history["history"][0]["event"], "ADD");
@@ -125,9 +125,12 @@ TEST_P(CliConversationTest, DemoRunsAndNarrates) {
   auto result = Run(args);
   ASSERT_EQ(result.exit_code, 0) << result.err << result.out;
   for (const char* expected :
-       {"1. Storing conversations", "2. Listing", "3. Appending", "4. A memory's history trail",
-        "UPDATE: Likes food tours", "kept: 10 messages", "6. A memory graph", "-[PART_OF]->",
-        "two hops out from", "Graphviz export", "Done."}) {
+       {"1. Remembering", "ADD I'm travelling to Lisbon in May",
+        "NONE I'm vegetarian (the same fact is stored once)", "2. Searching",
+        "I'm travelling to Lisbon in May", "find only his: I'm travelling to Oslo in May",
+        "3. Listing", "UPDATE: Booked a vegetarian food tour in Alfama on the 12th -> Booked",
+        "DELETE (is_deleted true)", "5. Relations", "-[PART_OF]->", "two hops out from",
+        "Graphviz export", "Done."}) {
     EXPECT_NE(result.out.find(expected), std::string::npos) << expected << "\n" << result.out;
   }
 }

@@ -80,6 +80,9 @@ class [[nodiscard]] Result {
   const Error& error() const& { return std::get<1>(data_); }
   Error&& error() && { return std::get<1>(std::move(data_)); }
 
+  // The outcome without the value.
+  Result<void> status() const;
+
  private:
   std::variant<T, Error> data_;
 };
@@ -100,6 +103,11 @@ class [[nodiscard]] Result<void> {
 };
 
 using Status = Result<void>;
+
+template <typename T>
+Status Result<T>::status() const {
+  return ok() ? Status() : Status(error());
+}
 
 }  // namespace mem0
 
