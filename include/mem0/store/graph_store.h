@@ -178,7 +178,8 @@ class GraphStore {
   // so a reader that reads the version before loading the scope can never
   // cache older data under a newer version. A crash (or an error returned by
   // the bump itself) between the write and the bump leaves the version stale
-  // until the next write to the scope; the write is done either way.
+  // until the next write to the scope; the write is done either way. (SQLite
+  // bumps in the write's transaction, so there the two cannot part.)
   virtual Result<int64_t> GetScopeVersion(const std::string& scope) = 0;
 
   // Finds edge items whose twin or whose node is missing; with `repair`,
