@@ -172,13 +172,15 @@ class CheckedGraphStore final : public GraphStore {
   }
   Result<std::string> CreateRelationship(const std::string& source_id, const std::string& target_id,
                                          const std::string& relationship_type,
-                                         const std::string& properties_json) override {
+                                         const std::string& properties_json,
+                                         const EdgeOptions& options) override {
     MEM0_RETURN_IF_ERROR(ValidateNodeId(source_id));
     MEM0_RETURN_IF_ERROR(ValidateNodeId(target_id));
     MEM0_RETURN_IF_ERROR(ValidateRelationshipType(relationship_type));
     MEM0_RETURN_IF_ERROR(ParseJsonObject("properties", properties_json));
     return Guard("CreateRelationship", [&] {
-      return engine_->CreateRelationship(source_id, target_id, relationship_type, properties_json);
+      return engine_->CreateRelationship(source_id, target_id, relationship_type, properties_json,
+                                         options);
     });
   }
   Result<void> DeleteRelationship(const std::string& edge_id) override {
@@ -216,6 +218,10 @@ class CheckedGraphStore final : public GraphStore {
       MEM0_RETURN_IF_ERROR(ValidateKey("after_node_id", after_node_id, kMaxPartitionKeyBytes));
     }
     return Guard("ListScope", [&] { return engine_->ListScope(scope, limit, after_node_id); });
+  }
+  Result<int64_t> GetScopeVersion(const std::string& scope) override {
+    MEM0_RETURN_IF_ERROR(ValidateKey("scope", scope, kMaxScopeOrMemoryIdBytes));
+    return Guard("GetScopeVersion", [&] { return engine_->GetScopeVersion(scope); });
   }
   Result<GraphCheckReport> Check(bool repair) override {
     return Guard("Check", [&] { return engine_->Check(repair); });

@@ -10,8 +10,16 @@
 //                                  direction, properties, created_at
 //   ("mem0#edge#<edge>", "EDGE")   locator: finds an edge's items by id; it has
 //                                  no relationship_type, so stays off the GSI
-//   ("mem0#scope#<s>", "META")     scope node; memories of the scope are its
-//                                  OUT# neighbours (type MEM0_SCOPE_MEMBER)
+//   ("mem0#scope#<s>", "META")     scope node, with scope_version (a counter;
+//                                  absent reads as 0); memories of the scope
+//                                  are its OUT# neighbours (MEM0_SCOPE_MEMBER)
+//
+// Unindexed edges (EdgeOptions::indexed false) and scope membership edges
+// carry their time as edge_created_at instead of created_at: a GSI holds only
+// items with both its key attributes, so they stay off RelationshipTypeIndex
+// (membership used to put every node creation into its one hot partition).
+// They keep relationship_type, which the reference's readers use. Membership
+// items written before carry created_at and are read alike.
 //
 // The reference also writes (<type>, "REL#<edge>") outside its transaction.
 // We do not: it adds a third GSI entry per edge (the reference returns every
@@ -41,6 +49,7 @@ using dynamodb::Item;
 using Json = nlohmann::json;
 
 constexpr const char* kLocatorPrefix = dynamodb::layout::kEdgeLocatorPrefix;
+constexpr const char* kScopeVersionAttribute = "scope_version";
 
 AttributeValue S(std::string s) { return AttributeValue::S(std::move(s)); }
 
@@ -97,7 +106,9 @@ Result<Edge> EdgeFromItem(const Item& item) {
   edge.relationship_type = Str(item, "relationship_type");
   edge.properties_json = Str(item, "properties");
   if (edge.properties_json.empty()) edge.properties_json = "{}";
-  MEM0_ASSIGN_OR_RETURN(edge.created_at, Num(item, "created_at"));
+  // Unindexed edges store their time under another name (see the top).
+  MEM0_ASSIGN_OR_RETURN(edge.created_at,
+                        Num(item, item.count("created_at") ? "created_at" : "edge_created_at"));
   return edge;
 }
 
@@ -148,7 +159,7 @@ class DynamoDBGraphStore final : public GraphStore {
       MEM0_RETURN_IF_ERROR(client_->UpdateItem(scope_node));
       for (auto& item : EdgeItems(
                {ScopeMemberEdgeId(id), ScopeNodeId(scope), id, kScopeMemberType, "{}", created_at},
-               /*with_locator=*/false)) {
+               /*with_locator=*/false, /*indexed=*/false)) {
         dynamodb::TransactWriteItem edge_put;
         edge_put.kind = dynamodb::TransactWriteItem::Kind::kPut;
         edge_put.table_name = config_.table_name;
@@ -165,6 +176,7 @@ class DynamoDBGraphStore final : public GraphStore {
       }
       return written.error();
     }
+    if (!scope.empty()) MEM0_RETURN_IF_ERROR(BumpScopeVersion(scope));
     return id;
   }
 
@@ -193,11 +205,14 @@ class DynamoDBGraphStore final : public GraphStore {
       update.attributes.values[":m"] = S(metadata.dump());
     }
     update.condition_expression = "attribute_exists(node_id)";
+    update.return_values = dynamodb::ReturnValues::kAllNew;  // for the scope
     auto updated = client_->UpdateItem(update);
     if (!updated.ok() && updated.error().code == ErrorCode::kConditionFailed) {
       return MakeError(ErrorCode::kNotFound, "node " + node_id + " not found");
     }
     if (!updated.ok()) return updated.error();
+    const std::string scope = updated->attributes ? Str(*updated->attributes, "scope") : "";
+    if (!scope.empty()) MEM0_RETURN_IF_ERROR(BumpScopeVersion(scope));
     return {};
   }
 
@@ -219,15 +234,32 @@ class DynamoDBGraphStore final : public GraphStore {
     query.attributes.values = {{":n", S(node_id)}};
     query.consistent_read = true;
     MEM0_ASSIGN_OR_RETURN(auto all, client_->QueryAll(query));
-    if (all.items.empty()) return had_node;
+    // The scope to bump: the node's, or, when an interrupted run already
+    // deleted the node, its membership item's source (the scope node).
+    std::string scope = had_node ? Str(*meta_deleted.attributes, "scope") : "";
+    for (const auto& item : all.items) {
+      const std::string source = Str(item, "source_id");
+      if (scope.empty() && Str(item, "edge_id").starts_with("IN#") &&
+          Str(item, "relationship_type") == kScopeMemberType &&
+          source.starts_with(kScopeNodePrefix)) {
+        scope = source.substr(std::strlen(kScopeNodePrefix));
+      }
+    }
+    if (all.items.empty()) {
+      if (had_node && !scope.empty()) MEM0_RETURN_IF_ERROR(BumpScopeVersion(scope));
+      return had_node;
+    }
     // Two phases, so that an interrupted run can always be finished by
     // running again: first everything outside this node's partition (the
     // twins, locators, REL# items), then the node's own items.
     std::vector<dynamodb::WriteRequest> remote, own;
     std::set<std::pair<std::string, std::string>> keys;  // a self-loop yields keys twice
+    // A self-loop's twin lives in this partition: it goes in the own phase,
+    // whichever of its halves the Query returned first.
     auto add = [&](std::vector<dynamodb::WriteRequest>& batch, const std::string& pk,
                    const std::string& sk) {
-      if (keys.emplace(pk, sk).second) batch.push_back(dynamodb::WriteRequest::Delete(Key(pk, sk)));
+      if (!keys.emplace(pk, sk).second) return;
+      (pk == node_id ? own : batch).push_back(dynamodb::WriteRequest::Delete(Key(pk, sk)));
     };
     for (const auto& item : all.items) {
       const std::string sk = Str(item, "edge_id");
@@ -238,22 +270,22 @@ class DynamoDBGraphStore final : public GraphStore {
       if (sk.starts_with("IN#")) add(remote, Str(item, "source_id"), "OUT#" + edge_id);
       if (item.count("has_locator")) {
         add(remote, kLocatorPrefix + edge_id, "EDGE");
-      } else {
-        add(remote, Str(item, "relationship_type"), "REL#" + edge_id);  // written by the reference
+      } else if (Str(item, "relationship_type") != kScopeMemberType) {
+        // Written by the reference (which has no scopes: a delete there
+        // would hit the one MEM0_SCOPE_MEMBER partition on every call).
+        add(remote, Str(item, "relationship_type"), "REL#" + edge_id);
       }
     }
-    // A self-loop's twin lives in this partition: keep it in the own phase.
-    std::erase_if(remote, [&](const dynamodb::WriteRequest& w) {
-      return w.item_or_key.at("node_id").s() == node_id;
-    });
     MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, remote}}));
     MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, own}}));
+    if (!scope.empty()) MEM0_RETURN_IF_ERROR(BumpScopeVersion(scope));
     return true;
   }
 
   Result<std::string> CreateRelationship(const std::string& source_id, const std::string& target_id,
                                          const std::string& relationship_type,
-                                         const std::string& properties_json) override {
+                                         const std::string& properties_json,
+                                         const EdgeOptions& options) override {
     MEM0_ASSIGN_OR_RETURN(Json properties, ParseJsonObject("properties", properties_json));
     Edge edge{NewUuid(),         source_id,         target_id,
               relationship_type, properties.dump(), NowSeconds(*clock_)};
@@ -269,7 +301,7 @@ class DynamoDBGraphStore final : public GraphStore {
       check.condition_expression = "attribute_exists(node_id)";
       tx.items.push_back(std::move(check));
     }
-    for (auto& item : EdgeItems(edge, /*with_locator=*/true)) {
+    for (auto& item : EdgeItems(edge, /*with_locator=*/true, options.indexed)) {
       dynamodb::TransactWriteItem put;
       put.kind = dynamodb::TransactWriteItem::Kind::kPut;
       put.table_name = config_.table_name;
@@ -389,10 +421,12 @@ class DynamoDBGraphStore final : public GraphStore {
     };
 
     if (!config_.enable_gsi) {
-      // Without the index: scan, then order newest first.
+      // Without the index: scan, then order newest first. Only what the
+      // index would hold: unindexed edges have no created_at.
       dynamodb::ScanRequest scan;
       scan.table_name = config_.table_name;
-      scan.filter_expression = "relationship_type = :t AND begins_with(edge_id, :out)";
+      scan.filter_expression =
+          "relationship_type = :t AND begins_with(edge_id, :out) AND attribute_exists(created_at)";
       scan.attributes.values = {{":t", S(relationship_type)}, {":out", S("OUT#")}};
       scan.consistent_read = true;
       MEM0_ASSIGN_OR_RETURN(auto all, client_->ScanAll(scan));
@@ -554,6 +588,24 @@ class DynamoDBGraphStore final : public GraphStore {
     return out;
   }
 
+  Result<int64_t> GetScopeVersion(const std::string& scope) override {
+    dynamodb::GetItemRequest get;
+    get.table_name = config_.table_name;
+    get.key = Key(ScopeNodeId(scope), "META");
+    get.projection_expression = "#v";
+    get.attribute_names = {{"#v", kScopeVersionAttribute}};
+    get.consistent_read = true;
+    MEM0_ASSIGN_OR_RETURN(auto got, client_->GetItem(get));
+    if (!got.item) return int64_t{0};
+    auto version = dynamodb::GetInt64(*got.item, kScopeVersionAttribute);
+    if (!version.ok()) {
+      Error error = std::move(version).error();
+      error.message = "scope node of " + scope + ": " + error.message;
+      return error;
+    }
+    return version->value_or(0);
+  }
+
   Result<GraphCheckReport> Check(bool repair) override {
     MEM0_ASSIGN_OR_RETURN(auto all, ScanEverything());
     std::set<std::string> metas;
@@ -656,8 +708,23 @@ class DynamoDBGraphStore final : public GraphStore {
     return scope.empty() || node.scope == scope;
   }
 
-  // OUT#, IN# and locator items of one edge.
-  std::vector<Item> EdgeItems(const Edge& edge, bool with_locator) const {
+  // After the write it counts (see GetScopeVersion in graph_store.h): one
+  // UpdateItem; ADD creates the attribute (and, should the scope node be
+  // gone, a bare item) as needed.
+  Status BumpScopeVersion(const std::string& scope) {
+    dynamodb::UpdateItemRequest bump;
+    bump.table_name = config_.table_name;
+    bump.key = Key(ScopeNodeId(scope), "META");
+    bump.update_expression = "ADD #v :one";
+    bump.attributes.names = {{"#v", kScopeVersionAttribute}};
+    bump.attributes.values = {{":one", AttributeValue::N("1")}};
+    MEM0_RETURN_IF_ERROR(client_->UpdateItem(bump));
+    return {};
+  }
+
+  // OUT#, IN# and locator items of one edge; unindexed halves carry no
+  // created_at (the index's range key) so they stay off the index.
+  std::vector<Item> EdgeItems(const Edge& edge, bool with_locator, bool indexed) const {
     auto half = [&](const std::string& node, const std::string& prefix, const char* direction) {
       return Item{{"node_id", S(node)},
                   {"edge_id", S(prefix + edge.edge_id)},
@@ -666,7 +733,7 @@ class DynamoDBGraphStore final : public GraphStore {
                   {"relationship_type", S(edge.relationship_type)},
                   {"direction", S(direction)},
                   {"properties", S(edge.properties_json)},
-                  {"created_at", Seconds(edge.created_at)}};
+                  {indexed ? "created_at" : "edge_created_at", Seconds(edge.created_at)}};
     };
     auto mark = [&](Item item) {
       // Edges with a locator; the reference's edges have a REL# item instead.

@@ -46,6 +46,23 @@ CREATE INDEX graph_edges_by_target ON graph_edges(target_id, relationship_type);
 CREATE INDEX graph_edges_by_type ON graph_edges(relationship_type, created_at_us);
 )sql";
 
+// Unindexed edges (EdgeOptions) and scope versions. Existing edges were all
+// indexed, hence the default.
+constexpr std::string_view kGraphMigrationV2 = R"sql(
+ALTER TABLE graph_edges ADD COLUMN indexed INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE graph_scope_versions (
+  scope TEXT PRIMARY KEY,
+  version INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+// Bumps the version of the scope of node ?1 (none for an unscoped or missing
+// node). The WHERE clause resolves the upsert's parsing ambiguity.
+constexpr const char* kBumpScopeOfNode =
+    "INSERT INTO graph_scope_versions (scope, version) SELECT scope, 1 FROM graph_nodes "
+    "WHERE node_id = ?1 AND scope IS NOT NULL "
+    "ON CONFLICT (scope) DO UPDATE SET version = version + 1";
+
 constexpr const char* kNodeColumns =
     "node_id, content, metadata, scope, created_at_us, updated_at_us";
 constexpr const char* kEdgeColumns =
@@ -104,7 +121,8 @@ class SqliteGraphStore final : public GraphStore {
         insert.BindText(4, scope);
       }
       insert.BindInt64(5, Micros(NowSeconds(*clock_)));
-      return insert.Run();
+      MEM0_RETURN_IF_ERROR(insert.Run());
+      return BumpScopeOfNodeLocked(id);
     });
     if (!inserted.ok()) {
       if (sqlite::IsConstraintViolation(inserted.error())) {
@@ -140,13 +158,16 @@ class SqliteGraphStore final : public GraphStore {
       MEM0_RETURN_IF_ERROR(update.Run());
       if (db_->Changes() == 0)
         return MakeError(ErrorCode::kNotFound, "node " + node_id + " not found");
-      return {};
+      return BumpScopeOfNodeLocked(node_id);
     });
   }
 
   Result<bool> DeleteNode(const std::string& node_id) override {
     std::lock_guard<std::mutex> lock(mu_);
     return db_->InTransaction([&]() -> Result<bool> {
+      // Before the node goes (its scope is read from it); the transaction
+      // makes the order invisible.
+      MEM0_RETURN_IF_ERROR(BumpScopeOfNodeLocked(node_id));
       MEM0_ASSIGN_OR_RETURN(
           Statement edges,
           db_->Prepare("DELETE FROM graph_edges WHERE source_id = ? OR target_id = ?"));
@@ -161,7 +182,8 @@ class SqliteGraphStore final : public GraphStore {
 
   Result<std::string> CreateRelationship(const std::string& source_id, const std::string& target_id,
                                          const std::string& relationship_type,
-                                         const std::string& properties_json) override {
+                                         const std::string& properties_json,
+                                         const EdgeOptions& options) override {
     MEM0_ASSIGN_OR_RETURN(Json properties, ParseJsonObject("properties", properties_json));
     const std::string edge_id = NewUuid();
     std::lock_guard<std::mutex> lock(mu_);
@@ -174,14 +196,15 @@ class SqliteGraphStore final : public GraphStore {
       }
       MEM0_ASSIGN_OR_RETURN(Statement insert,
                             db_->Prepare("INSERT INTO graph_edges (edge_id, source_id, target_id, "
-                                         "relationship_type, properties, created_at_us) VALUES "
-                                         "(?, ?, ?, ?, ?, ?)"));
+                                         "relationship_type, properties, created_at_us, indexed) "
+                                         "VALUES (?, ?, ?, ?, ?, ?, ?)"));
       return insert.BindText(1, edge_id)
           .BindText(2, source_id)
           .BindText(3, target_id)
           .BindText(4, relationship_type)
           .BindText(5, properties.dump())
           .BindInt64(6, Micros(NowSeconds(*clock_)))
+          .BindInt64(7, options.indexed ? 1 : 0)
           .Run();
     }));
     return edge_id;
@@ -252,7 +275,7 @@ class SqliteGraphStore final : public GraphStore {
         "t.node_id, t.content, t.metadata, t.scope, t.created_at_us, t.updated_at_us "
         "FROM graph_edges e JOIN graph_nodes s ON s.node_id = e.source_id "
         "JOIN graph_nodes t ON t.node_id = e.target_id "
-        "WHERE e.relationship_type = ?1 AND e.created_at_us BETWEEN ?2 AND ?3 "
+        "WHERE e.relationship_type = ?1 AND e.indexed AND e.created_at_us BETWEEN ?2 AND ?3 "
         "AND (?4 = '' OR (s.scope = ?4 AND t.scope = ?4)) "
         "ORDER BY e.created_at_us DESC, e.edge_id DESC LIMIT ?5";
     std::lock_guard<std::mutex> lock(mu_);
@@ -372,6 +395,15 @@ class SqliteGraphStore final : public GraphStore {
     return out;
   }
 
+  Result<int64_t> GetScopeVersion(const std::string& scope) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    MEM0_ASSIGN_OR_RETURN(Statement select,
+                          db_->Prepare("SELECT version FROM graph_scope_versions WHERE scope = ?"));
+    select.BindText(1, scope);
+    MEM0_ASSIGN_OR_RETURN(bool row, select.Step());
+    return row ? select.Int64(0) : int64_t{0};
+  }
+
   Result<GraphCheckReport> Check(bool repair) override {
     std::lock_guard<std::mutex> lock(mu_);
     GraphCheckReport report;
@@ -398,6 +430,12 @@ class SqliteGraphStore final : public GraphStore {
   }
 
  private:
+  // In the write's transaction, so a version never runs ahead of the data.
+  Status BumpScopeOfNodeLocked(const std::string& node_id) {
+    MEM0_ASSIGN_OR_RETURN(Statement bump, db_->Prepare(kBumpScopeOfNode));
+    return bump.BindText(1, node_id).Run();
+  }
+
   Result<std::optional<MemoryNode>> ReadNodeLocked(const std::string& node_id) {
     MEM0_ASSIGN_OR_RETURN(Statement select, db_->Prepare(std::string("SELECT ") + kNodeColumns +
                                                          " FROM graph_nodes WHERE node_id = ?"));
@@ -422,7 +460,8 @@ Result<std::unique_ptr<GraphStore>> MakeSqliteGraphStore(const SqliteGraphConfig
   store::sqlite::DatabaseOptions options;
   options.busy_timeout_ms = config.busy_timeout_ms;
   MEM0_ASSIGN_OR_RETURN(auto db, store::sqlite::Database::Open(path, options));
-  MEM0_RETURN_IF_ERROR(store::sqlite::Migrate(*db, "graph", {store::kGraphMigrationV1}));
+  MEM0_RETURN_IF_ERROR(
+      store::sqlite::Migrate(*db, "graph", {store::kGraphMigrationV1, store::kGraphMigrationV2}));
   return WithChecks(std::make_unique<SqliteGraphStore>(
       std::move(db), config.clock ? config.clock : SystemClock()));
 }

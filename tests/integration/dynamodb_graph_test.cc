@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 
 #include "support/graph_fixture.h"
 
@@ -234,6 +235,121 @@ print("ok")
   EXPECT_EQ(read.out, "ok\n");
 }
 
+// The index entries of a relationship type (both halves of each edge).
+std::vector<dynamodb::Item> Indexed(dynamodb::Client& client, const std::string& table,
+                                    const std::string& type) {
+  dynamodb::QueryRequest query;
+  query.table_name = table;
+  query.index_name = "RelationshipTypeIndex";
+  query.key_condition_expression = "relationship_type = :t";
+  query.attributes.values = {{":t", AttributeValue::S(type)}};
+  auto all = client.QueryAll(query);
+  EXPECT_TRUE(all.ok()) << all.error().ToString();
+  return all.ok() ? all->items : std::vector<dynamodb::Item>{};
+}
+
+TEST_F(DynamoDBGraphTest, ScopeMembershipAndUnindexedEdgesStayOffTheIndex) {
+  for (int i = 0; i < 6; ++i) {
+    const std::string id = "m" + std::to_string(i);
+    ASSERT_TRUE(store().CreateMemoryNode("memory", "{}", id, i % 2 ? "user:a" : "user:b").ok());
+  }
+  ASSERT_TRUE(store().CreateRelationship("m0", "m2", "PRIVATE", "{}", {/*indexed=*/false}).ok());
+  ASSERT_TRUE(store().CreateRelationship("m0", "m2", "PUBLIC", "{}").ok());
+  EXPECT_TRUE(Indexed(client(), table(), "MEM0_SCOPE_MEMBER").empty());
+  EXPECT_TRUE(Indexed(client(), table(), "PRIVATE").empty());
+  EXPECT_EQ(Indexed(client(), table(), "PUBLIC").size(), 2u);
+  EXPECT_EQ(store().ListScope("user:a", 10)->size(), 3u);
+  // The items still carry relationship_type, which the reference reads.
+  auto member = client().GetItem({table(),
+                                  {{"node_id", AttributeValue::S("m1")},
+                                   {"edge_id", AttributeValue::S("IN#mem0-scope-member:m1")}},
+                                  "",
+                                  {},
+                                  true});
+  ASSERT_TRUE(member.ok() && member->item.has_value());
+  EXPECT_EQ(member->item->at("relationship_type").s(), "MEM0_SCOPE_MEMBER");
+  EXPECT_FALSE(member->item->count("created_at"));
+  EXPECT_TRUE(member->item->count("edge_created_at"));
+}
+
+// Scope membership as versions before edge_created_at wrote it: with
+// created_at, so on the index. Still listed, exported, checked and deleted.
+TEST_F(DynamoDBGraphTest, ReadsAndDeletesOldStyleScopeMembership) {
+  auto S = AttributeValue::S;
+  auto N = [](const char* number) { return AttributeValue::N(std::string(number)); };
+  const std::string scope_node = "mem0#scope#user:old";
+  const std::string member = "mem0-scope-member:legacy";
+  std::vector<dynamodb::Item> items = {{{"node_id", S(scope_node)},
+                                        {"edge_id", S("META")},
+                                        {"content", S("user:old")},
+                                        {"type", S("scope_node")},
+                                        {"metadata", S("{}")},
+                                        {"created_at", N("1700000000.000000")}},
+                                       {{"node_id", S("legacy")},
+                                        {"edge_id", S("META")},
+                                        {"content", S("an old memory")},
+                                        {"metadata", S("{}")},
+                                        {"type", S("memory_node")},
+                                        {"scope", S("user:old")},
+                                        {"created_at", N("1700000000.000000")}}};
+  for (const auto& [node, prefix, direction] :
+       {std::tuple{scope_node, "OUT#", "outgoing"},
+        std::tuple{std::string("legacy"), "IN#", "incoming"}}) {
+    items.push_back({{"node_id", S(node)},
+                     {"edge_id", S(prefix + member)},
+                     {"source_id", S(scope_node)},
+                     {"target_id", S("legacy")},
+                     {"relationship_type", S("MEM0_SCOPE_MEMBER")},
+                     {"direction", S(direction)},
+                     {"properties", S("{}")},
+                     {"created_at", N("1700000000.000000")}});
+  }
+  for (const auto& item : items) ASSERT_TRUE(client().PutItem({table(), item}).ok());
+  ASSERT_EQ(Indexed(client(), table(), "MEM0_SCOPE_MEMBER").size(), 2u);
+  EXPECT_EQ(*store().GetScopeVersion("user:old"), 0);  // written without one
+
+  ASSERT_TRUE(store().CreateMemoryNode("a new memory", "{}", "newer", "user:old").ok());
+  EXPECT_EQ(*store().GetScopeVersion("user:old"), 1);
+  auto listed = store().ListScope("user:old", 10);
+  ASSERT_TRUE(listed.ok()) << listed.error().ToString();
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].node_id, "legacy");
+  EXPECT_EQ((*listed)[1].node_id, "newer");
+  auto exported = store().ExportAll("user:old");
+  EXPECT_EQ(exported->nodes.size(), 2u);
+  EXPECT_TRUE(exported->edges.empty());
+  EXPECT_TRUE(store().GetRelatedMemories("legacy", {})->empty());
+  EXPECT_EQ(store().Traverse("legacy", {2})->nodes.size(), 1u);
+  EXPECT_TRUE(store().Check(false)->problems.empty());
+
+  auto deleted = store().DeleteNode("legacy");
+  ASSERT_TRUE(deleted.ok() && *deleted);
+  EXPECT_EQ(*store().GetScopeVersion("user:old"), 2);
+  EXPECT_TRUE(Indexed(client(), table(), "MEM0_SCOPE_MEMBER").empty());
+  for (const auto& [node, sk] :
+       {std::pair{scope_node, "OUT#" + member}, std::pair{std::string("legacy"), "IN#" + member}}) {
+    auto got =
+        client().GetItem({table(), {{"node_id", S(node)}, {"edge_id", S(sk)}}, "", {}, true});
+    ASSERT_TRUE(got.ok());
+    EXPECT_FALSE(got->item.has_value()) << node << " / " << sk;
+  }
+  listed = store().ListScope("user:old", 10);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].node_id, "newer");
+}
+
+TEST_F(DynamoDBGraphTest, ScopeVersionTakesOneRequestEachWay) {
+  ASSERT_TRUE(store().CreateMemoryNode("x", "{}", "x", "user:v").ok());
+  client().counters().Reset();
+  ASSERT_TRUE(store().UpdateNode("x", "y", std::nullopt).ok());
+  EXPECT_EQ(client().counters().Get(Operation::kUpdateItem), 2u);  // the node, the bump
+  client().counters().Reset();
+  auto version = store().GetScopeVersion("user:v");
+  ASSERT_TRUE(version.ok()) << version.error().ToString();
+  EXPECT_EQ(*version, 2);
+  EXPECT_EQ(client().counters().Total(), 1u);
+}
+
 TEST(DynamoDBGraphNoGsiTest, ByTypeFallsBackToAScan) {
   testing::GraphFixture fixture("dynamodb", /*enable_gsi=*/false);
   auto& store = *fixture.store;
@@ -248,6 +364,9 @@ TEST(DynamoDBGraphNoGsiTest, ByTypeFallsBackToAScan) {
   ASSERT_EQ(edges->size(), 2u);
   EXPECT_EQ((*edges)[0].edge.edge_id, *newer);
   EXPECT_EQ((*edges)[1].edge.edge_id, *older);
+  // Unindexed edges are left out here too.
+  ASSERT_TRUE(store.CreateRelationship("a", "b", "KNOWS", "{}", {/*indexed=*/false}).ok());
+  EXPECT_EQ(store.GetMemoriesByRelationshipType("KNOWS", {10})->size(), 2u);
 }
 
 }  // namespace

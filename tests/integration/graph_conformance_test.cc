@@ -337,10 +337,110 @@ TEST_P(GraphConformanceTest, BadInputIsRejectedAndWritesNothing) {
   expect_invalid(store().CreateRelationship("", "a", "T", "{}"), "node_id");
   expect_invalid(store().UpdateNode("a", std::nullopt, "[]"), "metadata");
   expect_invalid(store().DeleteRelationship("mem0-scope-member:a"), "edge_id");
+  expect_invalid(store().GetScopeVersion(""), "scope");
+  expect_invalid(store().GetScopeVersion("bad \xff utf8"), "scope");
   EXPECT_FALSE(store().GetNode("m1")->has_value());
   EXPECT_FALSE(store().GetNode("m2")->has_value());
   EXPECT_TRUE(store().GetRelatedMemories("a", {})->empty());
   EXPECT_EQ(json::parse((*store().GetNode("a"))->metadata_json), json({{"id", "a"}}));
+}
+
+TEST_P(GraphConformanceTest, ScopeVersionGrowsAfterEveryWriteToTheScope) {
+  auto version = [&](const std::string& scope) {
+    auto got = store().GetScopeVersion(scope);
+    EXPECT_TRUE(got.ok()) << got.error().ToString();
+    return got.ok() ? *got : -1;
+  };
+  EXPECT_EQ(version("user:alice"), 0);  // never written
+  int64_t last = 0;
+  auto grew = [&](const char* after) {
+    const int64_t now = version("user:alice");
+    EXPECT_GT(now, last) << "after " << after;
+    last = now;
+  };
+  Node("a1", "", "user:alice");
+  grew("create");
+  Node("a2", "", "user:alice");
+  grew("second create");
+  ASSERT_TRUE(store().UpdateNode("a1", "changed", std::nullopt).ok());
+  grew("update");
+  ASSERT_TRUE(store().UpdateNode("a1", std::nullopt, R"({"k":1})").ok());
+  grew("metadata update");
+
+  // Writes elsewhere, failed writes and relationships leave it alone.
+  Node("b1", "", "user:bob");
+  Node("free");
+  ASSERT_TRUE(store().UpdateNode("b1", "x", std::nullopt).ok());
+  ASSERT_TRUE(store().UpdateNode("free", "x", std::nullopt).ok());
+  EXPECT_FALSE(store().CreateMemoryNode("dup", "{}", "a1", "user:alice").ok());
+  EXPECT_FALSE(store().UpdateNode("nobody", "x", std::nullopt).ok());
+  ASSERT_FALSE(Relate("a1", "a2", "KNOWS").empty());
+  EXPECT_FALSE(*store().DeleteNode("nobody"));
+  EXPECT_EQ(version("user:alice"), last);
+  EXPECT_GT(version("user:bob"), 0);
+
+  ASSERT_TRUE(*store().DeleteNode("a2"));
+  grew("delete");
+  EXPECT_FALSE(*store().DeleteNode("a2"));  // nothing left to delete
+  EXPECT_EQ(version("user:alice"), last);
+  EXPECT_EQ(version("user:carol"), 0);
+}
+
+TEST_P(GraphConformanceTest, UnindexedEdgesAreEverywhereButTheTypeQuery) {
+  Node("a", "", "user:u");
+  Node("b", "", "user:u");
+  Node("c", "", "user:u");
+  const std::string indexed = Relate("a", "b", "SEES");
+  Tick();
+  auto hidden = store().CreateRelationship("a", "c", "SEES", R"({"w":1})",
+                                           store::EdgeOptions{/*indexed=*/false});
+  ASSERT_TRUE(hidden.ok()) << hidden.error().ToString();
+  Tick();
+  auto self = store().CreateRelationship("c", "c", "INTERNAL", "{}", store::EdgeOptions{false});
+  ASSERT_TRUE(self.ok()) << self.error().ToString();
+
+  // Not by type (whatever the time range), ...
+  auto by_type = store().GetMemoriesByRelationshipType("SEES", {10});
+  ASSERT_TRUE(by_type.ok()) << by_type.error().ToString();
+  ASSERT_EQ(by_type->size(), 1u);
+  EXPECT_EQ((*by_type)[0].edge.edge_id, indexed);
+  EXPECT_TRUE(store().GetMemoriesByRelationshipType("INTERNAL", {10})->empty());
+  EXPECT_TRUE(store().GetMemoriesByRelationshipType("INTERNAL", {10, 0.0, 4e9, "user:u"})->empty());
+
+  // ... but everywhere else, with their properties and time.
+  auto related = store().GetRelatedMemories("a", {{"SEES"}, store::Direction::kOutgoing, 10});
+  ASSERT_TRUE(related.ok());
+  ASSERT_EQ(related->size(), 2u);
+  std::set<std::string> neighbours = {(*related)[0].node_id, (*related)[1].node_id};
+  EXPECT_EQ(neighbours, (std::set<std::string>{"b", "c"}));
+  auto to_c = store().GetRelatedMemories("c", {{}, store::Direction::kBoth, 10});
+  ASSERT_EQ(to_c->size(), 2u);  // the incoming SEES and the self-loop
+  auto traversed = store().Traverse("a", {2, store::Direction::kBoth, {}, "user:u"});
+  ASSERT_TRUE(traversed.ok());
+  EXPECT_EQ(traversed->nodes.size(), 3u);
+  EXPECT_EQ(traversed->edges.size(), 3u);
+  auto exported = store().ExportAll("user:u");
+  ASSERT_TRUE(exported.ok());
+  ASSERT_EQ(exported->edges.size(), 3u);
+  for (const auto& edge : exported->edges) {
+    if (edge.edge_id != *hidden) continue;
+    EXPECT_EQ(edge.relationship_type, "SEES");
+    EXPECT_EQ(json::parse(edge.properties_json), json({{"w", 1}}));
+    EXPECT_DOUBLE_EQ(edge.created_at, 1700000002.0);
+  }
+  auto report = store().Check(false);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->problems.empty());
+
+  // Deleted like any other.
+  ASSERT_TRUE(store().DeleteRelationship(*hidden).ok());
+  EXPECT_EQ(store().GetRelatedMemories("a", {})->size(), 1u);
+  EXPECT_EQ(store().DeleteRelationship(*hidden).error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(*store().DeleteNode("c"));
+  EXPECT_EQ(store().ExportAll()->edges.size(), 1u);
+  report = store().Check(false);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->problems.empty()) << report->problems[0];
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, GraphConformanceTest, ::testing::Values("sqlite", "dynamodb"),

@@ -225,6 +225,9 @@ TEST_P(GraphNoThrowTest, HostileArgumentsToEveryCall) {
     NoThrow("delete", [&] { return g.DeleteNode(text); });
     NoThrow("relate", [&] { return g.CreateRelationship("a", text, text, "{}"); });
     NoThrow("relate type", [&] { return g.CreateRelationship("a", "a", text, "{}"); });
+    NoThrow("relate unindexed",
+            [&] { return g.CreateRelationship("a", text, text, "{}", {/*indexed=*/false}); });
+    NoThrow("scope version", [&] { return g.GetScopeVersion(text); });
     NoThrow("unrelate", [&] { return g.DeleteRelationship(text); });
     NoThrow("related", [&] { return g.GetRelatedMemories(text, {}); });
     NoThrow("by type", [&] { return g.GetMemoriesByRelationshipType(text, {}); });
@@ -264,6 +267,11 @@ TEST_P(GraphNoThrowTest, ForeignStoredItems) {
       {{"node_id", S("bad")}, {"edge_id", S("IN#")}, {"relationship_type", S("x")}},
       {{"node_id", S("likes")}, {"edge_id", S("REL#e2")}, {"relationship_type", S("likes")}},
       {{"node_id", S("mem0#edge#")}, {"edge_id", S("EDGE")}},
+      {{"node_id", S("mem0#scope#s1")}, {"edge_id", S("META")}, {"scope_version", S("one")}},
+      {{"node_id", S("mem0#scope#s2")},
+       {"edge_id", S("META")},
+       {"scope_version", AttributeValue::N("1E+125")}},
+      {{"node_id", S("bad")}, {"edge_id", S("OUT#e3")}, {"edge_created_at", S("now")}},
   };
   for (const auto& item : items) {
     auto put = f.client->PutItem({f.table, item});
@@ -277,6 +285,13 @@ TEST_P(GraphNoThrowTest, ForeignStoredItems) {
     NoThrow("delete", [&] { return g.DeleteNode(node); });
   }
   NoThrow("by type", [&] { return g.GetMemoriesByRelationshipType("likes", {}); });
+  for (const char* scope : {"s1", "s2"}) {
+    NoThrow("scope version", [&] { return g.GetScopeVersion(scope); });
+    auto version = g.GetScopeVersion(scope);
+    ASSERT_FALSE(version.ok());
+    EXPECT_EQ(version.error().code, ErrorCode::kCorruption) << version.error().ToString();
+    NoThrow("create in scope", [&] { return g.CreateMemoryNode("c", "{}", "", scope); });
+  }
   NoThrow("export", [&] { return g.ExportAll(); });
   NoThrow("check", [&] { return g.Check(/*repair=*/false); });
   NoThrow("repair", [&] { return g.Check(/*repair=*/true); });

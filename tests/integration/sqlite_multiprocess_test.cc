@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "mem0/store/conversation_store.h"
+#include "mem0/store/graph_store.h"
 
 namespace mem0 {
 namespace {
@@ -301,6 +302,53 @@ TEST(SqliteConversationStoreTest, ReopeningKeepsDataAndSchema) {
   ASSERT_TRUE(got.ok()) << got.error().ToString();
   ASSERT_TRUE(got->has_value());
   EXPECT_EQ(Json::parse((*got)->messages_json)[0]["content"], "kept");
+}
+
+// A graph file written before unindexed edges and scope versions (schema 1):
+// opening it migrates it, and its edges stay indexed.
+TEST(SqliteGraphStoreTest, MigratesASchemaOneFile) {
+  TempDir dir;
+  const std::string path = dir.File("graph-v1.db");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const char* v1 = R"sql(
+CREATE TABLE schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL);
+INSERT INTO schema_version VALUES ('graph', 1);
+CREATE TABLE graph_nodes (
+  node_id TEXT PRIMARY KEY, content TEXT NOT NULL, metadata TEXT NOT NULL, scope TEXT,
+  created_at_us INTEGER NOT NULL, updated_at_us INTEGER) WITHOUT ROWID;
+CREATE INDEX graph_nodes_by_scope ON graph_nodes(scope, node_id) WHERE scope IS NOT NULL;
+CREATE TABLE graph_edges (
+  edge_id TEXT PRIMARY KEY, source_id TEXT NOT NULL REFERENCES graph_nodes(node_id),
+  target_id TEXT NOT NULL REFERENCES graph_nodes(node_id), relationship_type TEXT NOT NULL,
+  properties TEXT NOT NULL, created_at_us INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX graph_edges_by_source ON graph_edges(source_id, relationship_type);
+CREATE INDEX graph_edges_by_target ON graph_edges(target_id, relationship_type);
+CREATE INDEX graph_edges_by_type ON graph_edges(relationship_type, created_at_us);
+INSERT INTO graph_nodes VALUES ('a', 'old a', '{}', 'user:old', 1700000000000000, NULL);
+INSERT INTO graph_nodes VALUES ('b', 'old b', '{}', 'user:old', 1700000000000000, NULL);
+INSERT INTO graph_edges VALUES ('e1', 'a', 'b', 'KNOWS', '{}', 1700000001000000);
+)sql";
+  ASSERT_EQ(sqlite3_exec(db, v1, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  store::SqliteGraphConfig config;
+  config.path = path;
+  auto opened = store::MakeSqliteGraphStore(config);
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  auto& graph = **opened;
+  auto by_type = graph.GetMemoriesByRelationshipType("KNOWS", {10});
+  ASSERT_TRUE(by_type.ok()) << by_type.error().ToString();
+  ASSERT_EQ(by_type->size(), 1u);
+  EXPECT_EQ((*by_type)[0].edge.edge_id, "e1");
+  EXPECT_EQ(*graph.GetScopeVersion("user:old"), 0);
+  ASSERT_TRUE(graph.UpdateNode("a", "new a", std::nullopt).ok());
+  EXPECT_EQ(*graph.GetScopeVersion("user:old"), 1);
+  ASSERT_TRUE(graph.CreateRelationship("a", "b", "KNOWS", "{}", {/*indexed=*/false}).ok());
+  EXPECT_EQ(graph.GetMemoriesByRelationshipType("KNOWS", {10})->size(), 1u);
+  EXPECT_EQ(graph.GetRelatedMemories("a", {})->size(), 2u);
+  opened->reset();
+  EXPECT_TRUE(store::MakeSqliteGraphStore(config).ok());  // reopening: nothing left to do
 }
 
 TEST(SqliteConversationStoreTest, FailuresAreStorageErrorsWithSqliteMessage) {

@@ -95,6 +95,17 @@ struct TraverseQuery {
   std::string scope;
 };
 
+// How a relationship is stored.
+struct EdgeOptions {
+  // false: the edge stays off the relationship-type index (on DynamoDB, the
+  // GSI), so writing many of them puts no load on one index partition.
+  // Unindexed edges are returned by GetRelatedMemories, Traverse and
+  // ExportAll, deleted by DeleteNode and DeleteRelationship and checked by
+  // Check like any other, but never returned by
+  // GetMemoriesByRelationshipType.
+  bool indexed = true;
+};
+
 struct GraphCheckReport {
   std::vector<std::string> problems;  // one line each
   int64_t repaired = 0;
@@ -131,10 +142,13 @@ class GraphStore {
   virtual Result<std::string> CreateRelationship(const std::string& source_id,
                                                  const std::string& target_id,
                                                  const std::string& relationship_type,
-                                                 const std::string& properties_json) = 0;
+                                                 const std::string& properties_json,
+                                                 const EdgeOptions& options) = 0;
   Result<std::string> CreateRelationship(const std::string& source_id, const std::string& target_id,
-                                         const std::string& relationship_type) {
-    return CreateRelationship(source_id, target_id, relationship_type, "{}");
+                                         const std::string& relationship_type,
+                                         const std::string& properties_json = "{}") {
+    return CreateRelationship(source_id, target_id, relationship_type, properties_json,
+                              EdgeOptions{});
   }
   // kNotFound when there is no such edge.
   virtual Result<void> DeleteRelationship(const std::string& edge_id) = 0;
@@ -156,6 +170,17 @@ class GraphStore {
   Result<std::vector<MemoryNode>> ListScope(const std::string& scope, int limit) {
     return ListScope(scope, limit, "");
   }
+
+  // A counter per scope for caches of a scope's contents: 0 for a scope never
+  // written; it grows (by at least 1) after every successful
+  // CreateMemoryNode in the scope, and every UpdateNode and DeleteNode (that
+  // deleted something) of a node in the scope. It is bumped after the write,
+  // so a reader that reads the version before loading the scope can never
+  // cache older data under a newer version. A crash (or an error returned by
+  // the bump itself) between the write and the bump leaves the version stale
+  // until the next write to the scope; the write is done either way. (SQLite
+  // bumps in the write's transaction, so there the two cannot part.)
+  virtual Result<int64_t> GetScopeVersion(const std::string& scope) = 0;
 
   // Finds edge items whose twin or whose node is missing; with `repair`,
   // deletes the dangling halves.
