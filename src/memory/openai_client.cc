@@ -165,6 +165,14 @@ class Endpoint {
       } else if (e.is_string()) {
         server_message = e.get<std::string>();  // Ollama, llama.cpp
       }
+    } else if (body.is_object()) {
+      // vLLM: {"object": "error", "message"}; FastAPI servers: {"detail"}.
+      for (const char* field : {"message", "detail"}) {
+        if (body.contains(field) && body[field].is_string()) {
+          server_message = body[field].get<std::string>();
+          break;
+        }
+      }
     }
     if (server_message.empty()) server_message = response.body;  // plain text or HTML
     std::string message = std::string(name_) + ": HTTP " + std::to_string(response.status);
@@ -206,7 +214,7 @@ std::shared_ptr<aws::HttpTransport> TransportOrDefault(std::shared_ptr<aws::Http
 
 // Servers that know no json_schema say so in a 400 naming the parameter.
 bool RejectsJsonSchema(const aws::HttpResponse& response) {
-  if (response.status != 400) return false;
+  if (response.status != 400 && response.status != 422) return false;
   const std::string body = AsciiLower(response.body.substr(0, 64 * 1024));
   return body.find("response_format") != std::string::npos ||
          body.find("json_schema") != std::string::npos ||
@@ -442,6 +450,7 @@ class OpenAiLanguageModel : public LanguageModel {
 
   Result<std::vector<MemoryDecision>> DecideUpdates(
       const std::vector<std::string>& facts, const std::vector<ShownMemory>& existing) override {
+    if (facts.empty()) return std::vector<MemoryDecision>{};  // nothing to decide: no call
     MEM0_ASSIGN_OR_RETURN(json answer, Ask(UpdateDecisionPrompt(facts, existing)));
     return ParseDecisions(answer, existing);
   }
@@ -466,7 +475,7 @@ class OpenAiLanguageModel : public LanguageModel {
                                  {"json_schema",
                                   {{"name", prompt.schema_name},
                                    {"strict", true},
-                                   {"schema", json::parse(prompt.schema)}}}};
+                                   {"schema", json::parse(prompt.schema, nullptr, false)}}}};
     }
     return body.dump(-1, ' ', false, json::error_handler_t::replace);
   }
@@ -594,12 +603,13 @@ class OpenAiEmbedder : public Embedder {
         if (!x.is_number()) {
           return Invalid(kEmbeddingReply, path + "[" + std::to_string(j) + "]: expected a number");
         }
-        const float value = static_cast<float>(x.get<double>());
-        if (!std::isfinite(value)) {
+        // Checked as a double first: casting an out-of-range double is UB.
+        const double value = x.get<double>();
+        if (!std::isfinite(value) || std::fabs(value) > std::numeric_limits<float>::max()) {
           return Invalid(kEmbeddingReply,
                          path + "[" + std::to_string(j) + "]: not a finite 32-bit float");
         }
-        vector.push_back(value);
+        vector.push_back(static_cast<float>(value));
       }
     }
     if (length > static_cast<std::size_t>(std::numeric_limits<int>::max())) {

@@ -3,12 +3,14 @@
 // validation of hostile replies.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "memory/model_client.h"
@@ -518,6 +520,44 @@ TEST_F(OpenAiClientTest, UnreachableServerIsANetworkError) {
   auto facts = Llm(config, MakeEnv())->ExtractFacts({{"user", "x"}}, "2026-01-02");
   EXPECT_TRUE(FailsWith(facts, ErrorCode::kNetworkError, "chat completions: "));
   EXPECT_TRUE(facts.error().retryable);
+}
+
+TEST_F(OpenAiClientTest, ErrorMessagesOfOtherServers) {
+  server_.QueueChat(400, R"({"object": "error", "message": "model 'x' not found", "code": 400})");
+  EXPECT_TRUE(FailsWith(Llm()->ExtractFacts({}, "2026-01-02"), ErrorCode::kNetworkError,
+                        "HTTP 400: model 'x' not found"));
+  server_.QueueChat(404, R"({"error": "model \"llama9\" not found, try pulling it first"})");
+  EXPECT_TRUE(FailsWith(Llm()->ExtractFacts({}, "2026-01-02"), ErrorCode::kNetworkError,
+                        "HTTP 404: model \"llama9\" not found"));
+  server_.QueueChat(422, R"({"detail": "unsupported field: response_format"})");
+  server_.QueueChatContent(R"({"facts": ["ok"]})");
+  auto facts = Llm()->ExtractFacts({}, "2026-01-02");  // 422 naming response_format: fallback
+  ASSERT_TRUE(facts.ok()) << facts.error().ToString();
+  EXPECT_EQ(server_.requests().back().json["response_format"]["type"], "json_object");
+}
+
+TEST_F(OpenAiClientTest, NoFactsNoCall) {
+  auto decisions = Llm()->DecideUpdates({}, {{0, "m0"}});
+  ASSERT_TRUE(decisions.ok());
+  EXPECT_TRUE(decisions->empty());
+  EXPECT_TRUE(server_.requests().empty());
+}
+
+TEST_F(OpenAiClientTest, SharedAcrossThreads) {
+  auto llm = Llm();
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 5; ++i) {
+        const std::string text = "I have " + std::to_string(t * 10 + i) + " apples";
+        auto facts = llm->ExtractFacts({{"user", text}}, "2026-01-02");
+        if (facts.ok() && *facts == std::vector<std::string>{text}) ++ok;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(ok.load(), 20);
 }
 
 // --- Canned mode end to end (what the Memory layer's tests rely on). ---
