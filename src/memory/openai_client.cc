@@ -230,8 +230,15 @@ std::string_view Unwrap(std::string_view content) {
     if (end != std::string_view::npos) content = Trim(content.substr(end + 8));
   }
   if (content.rfind("```", 0) == 0) {
-    const std::size_t newline = content.find('\n');
-    content = newline == std::string_view::npos ? std::string_view() : content.substr(newline + 1);
+    content.remove_prefix(3);
+    // The info string ("json", "JSON5", ...), if any.
+    const auto tag = [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '_' || c == '-';
+    };
+    while (!content.empty() && tag(content.front())) {
+      content.remove_prefix(1);
+    }
     content = Trim(content);
     if (content.size() >= 3 && content.substr(content.size() - 3) == "```") {
       content = Trim(content.substr(0, content.size() - 3));

@@ -304,6 +304,9 @@ TEST_F(OpenAiClientTest, AcceptsFencedJson) {
   facts = FactsFrom("  ```\n{\"facts\": [\"b\"]}```  ");
   ASSERT_TRUE(facts.ok()) << facts.error().ToString();
   EXPECT_EQ(*facts, std::vector<std::string>{"b"});
+  facts = FactsFrom("```JSON {\"facts\": [\"d\"]} ```");
+  ASSERT_TRUE(facts.ok()) << facts.error().ToString();
+  EXPECT_EQ(*facts, std::vector<std::string>{"d"});
   facts = FactsFrom("<think>the user likes c</think>\n{\"facts\": [\"c\"]}");
   ASSERT_TRUE(facts.ok()) << facts.error().ToString();
   EXPECT_EQ(*facts, std::vector<std::string>{"c"});
