@@ -596,7 +596,7 @@ class MemoryImpl final : public Memory {
     std::string transcript;
     for (const auto& m : messages) {
       chat.push_back({m.role, m.content});
-      if (m.role != "system") transcript += m.role + ": " + m.content + "\n";
+      if (m.role != "system") transcript += m.content + "\n";
     }
     MEM0_ASSIGN_OR_RETURN(auto facts, llm_->ExtractFacts(chat, Today(Now())));
 

@@ -104,10 +104,11 @@ TEST_P(CliConversationTest, BadInputFailsWithTheFieldNamed) {
 }
 
 TEST_P(CliConversationTest, HistoryAddAndGet) {
-  json first = RunJson({"conversation", "history", "add", "--memory-id", "m1", "--event", "ADD", "--new",
-                        "likes tea", "--created-at", "2026-01-01T00:00:00Z", "--actor-id", "u1"});
-  RunJson({"conversation", "history", "add", "--memory-id", "m1", "--event", "UPDATE", "--old", "likes tea",
-           "--new", "likes green tea", "--created-at", "2026-01-02T00:00:00Z"});
+  json first =
+      RunJson({"conversation", "history", "add", "--memory-id", "m1", "--event", "ADD", "--new",
+               "likes tea", "--created-at", "2026-01-01T00:00:00Z", "--actor-id", "u1"});
+  RunJson({"conversation", "history", "add", "--memory-id", "m1", "--event", "UPDATE", "--old",
+           "likes tea", "--new", "likes green tea", "--created-at", "2026-01-02T00:00:00Z"});
   json history = RunJson({"conversation", "history", "get", "--memory-id", "m1"});
   ASSERT_EQ(history["history"].size(), 2u);
   EXPECT_EQ(history["history"][0]["id"], first["id"]);
