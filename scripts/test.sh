@@ -25,7 +25,7 @@ root=$PWD
 # that starts threads or processes, found with `grep -l std::thread tests/`
 # plus the tests whose names say concurrent/parallel/multiprocess, and the
 # DynamoDB graph store's tests (its reads and deletes fan out over threads).
-TSAN_TESTS="${TSAN_TESTS:-*Concurrent*:*Parallel*:*Multiprocess*:*FourProcesses*:*AcrossThreads*:*Race*:DynamoDBGraphTest.*}"
+TSAN_TESTS="${TSAN_TESTS:-*Concurrent*:*Parallel*:*Multiprocess*:*FourProcesses*:*AcrossThreads*:*Race*:*Racing*:DynamoDBGraphTest.*}"
 
 started=$SECONDS
 timings=()
@@ -86,6 +86,10 @@ configure() {  # configure DIR [cmake args...]
   cmake -S . -B "$dir" "${common[@]}" "$@" >/dev/null
 }
 
+# DynamoDB Local for the examples and every test process.
+read -r port ddb_pid < <(scripts/dynamodb-local.sh start)
+export MEM0_TEST_DYNAMODB_ENDPOINT="http://127.0.0.1:$port"
+
 # --- Release builds, and the library as a consumer sees it ---------------
 begin release-gcc
 configure build-ci-release-gcc -DCMAKE_BUILD_TYPE=Release -DMEM0_BUILD_TESTS=OFF
@@ -100,10 +104,13 @@ cmake -S examples -B build-ci-examples -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=cc
   -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-ci-examples
 build-ci-examples/quickstart "$tmp/cmake-example.db"
+build-ci-examples/memory_default "$tmp/memory-example.db" | tail -1
+build-ci-examples/memory_dynamodb "$MEM0_TEST_DYNAMODB_ENDPOINT" | tail -1
 # pkg-config only.
 PKG_CONFIG_PATH="$prefix/lib/pkgconfig" make -s -C examples CXX="ccache c++" \
-  OUT="$tmp/quickstart-pc"
+  OUT="$tmp/quickstart-pc" MEMORY_OUT="$tmp/memory-pc"
 "$tmp/quickstart-pc" "$tmp/pkg-config-example.db" | tail -1
+"$tmp/memory-pc" "$tmp/pkg-config-memory.db" | tail -1
 # The .deb: install, run the demo, build the example against /usr, remove.
 (cd build-ci-release-gcc && rm -f mem0_*.deb && cpack -G DEB >/dev/null)
 deb=$(ls "$root"/build-ci-release-gcc/mem0_*.deb)
@@ -115,8 +122,9 @@ deb_installed=1
 $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=300 "$deb" >/dev/null
 mkdir -p "$tmp/home"
 HOME="$tmp/home" TMPDIR="$tmp" /usr/bin/mem0 demo
-make -s -C examples CXX="ccache c++" OUT="$tmp/quickstart-deb"
+make -s -C examples CXX="ccache c++" OUT="$tmp/quickstart-deb" MEMORY_OUT="$tmp/memory-deb"
 "$tmp/quickstart-deb" "$tmp/deb-example.db" | tail -1
+"$tmp/memory-deb" "$tmp/deb-memory.db" | tail -1
 $SUDO apt-get remove -y -qq -o DPkg::Lock::Timeout=300 mem0 >/dev/null
 deb_installed=""
 flock -u 9
@@ -132,8 +140,6 @@ cmake --build build-ci-release-clang -j"$jobs" --target mem0_cli
 end release-clang
 
 # --- Tests ----------------------------------------------------------------
-read -r port ddb_pid < <(scripts/dynamodb-local.sh start)
-export MEM0_TEST_DYNAMODB_ENDPOINT="http://127.0.0.1:$port"
 echo "DynamoDB Local on port $port (pid $ddb_pid)"
 
 # ThreadSanitizer: Debug with -g1, no CLI or bench (no CLI test runs here);

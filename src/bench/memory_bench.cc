@@ -6,9 +6,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "bench/bench.h"
+#include "core/url.h"
 #include "core/uuid.h"
 #include "mem0/memory/memory.h"
 #include "mem0/provision/provisioning.h"
@@ -33,6 +35,11 @@ Result<Setup> Prepare(const MemoryBenchOptions& options) {
     dynamodb::ClientConfig client_config;
     client_config.endpoint_url = options.endpoint_url;
     client_config.region = options.region.empty() ? "us-east-1" : options.region;
+    // DynamoDB Local accepts any key; AWS needs the credential chain.
+    if (IsLoopbackHost(HostOfUrl(options.endpoint_url)) && !std::getenv("AWS_ACCESS_KEY_ID")) {
+      client_config.access_key_id = "AKIDBENCH";
+      client_config.secret_access_key = "bench";
+    }
     MEM0_ASSIGN_OR_RETURN(auto client, dynamodb::Client::Create(client_config));
     setup.client = std::move(client);
     provision::TablesConfig tables;

@@ -215,16 +215,29 @@ class MemoryImpl final : public Memory {
       query_vector = std::move(vectors.at(0));
     }
     MEM0_ASSIGN_OR_RETURN(auto view, LoadView(options.scope));
-    MEM0_ASSIGN_OR_RETURN(auto ranked, Rank(*view, query, query_vector));
+    // Lexical-only ranking asks the index for a few more hits than needed
+    // and widens only when filters dropped too many.
+    std::size_t lexical_limit = query_vector ? 0 : 2 * static_cast<std::size_t>(limit);
     SearchResult result;
-    for (const auto& [score, index] : ranked) {
-      const DecodedMemory& memory = view->memories[index];
-      if (!ScopeMatches(options.scope, memory.item.scope) || !filters.Matches(memory)) continue;
-      if (score < threshold) continue;
-      MemoryItem item = memory.item;
-      item.score = score;
-      result.results.push_back(std::move(item));
-      if (static_cast<int>(result.results.size()) == limit) break;
+    while (true) {
+      MEM0_ASSIGN_OR_RETURN(auto ranked, Rank(*view, query, query_vector, lexical_limit));
+      result.results.clear();
+      bool below_threshold = false;
+      for (const auto& [score, index] : ranked) {
+        const DecodedMemory& memory = view->memories[index];
+        if (!ScopeMatches(options.scope, memory.item.scope) || !filters.Matches(memory)) continue;
+        below_threshold = score < threshold;
+        if (below_threshold) break;  // best first: the rest score lower
+        MemoryItem item = memory.item;
+        item.score = score;
+        result.results.push_back(std::move(item));
+        if (static_cast<int>(result.results.size()) == limit) break;
+      }
+      if (lexical_limit == 0 || below_threshold ||
+          static_cast<int>(result.results.size()) == limit || ranked.size() < lexical_limit) {
+        break;
+      }
+      lexical_limit *= 4;
     }
     MEM0_ASSIGN_OR_RETURN(result.relations, QueryRelations(options.scope, query));
     return result;
@@ -358,13 +371,14 @@ class MemoryImpl final : public Memory {
         BuildSnapshot(std::move(all), -1, IndexOptions(config_.search)));
   }
 
-  // (score, index into view.memories), best first. Without an embedder only
-  // lexical matches; with one, every memory with a stored embedding.
+  // (score, index into view.memories), best first. Without an embedder the
+  // best `lexical_limit` lexical matches (0: all); with one, every memory
+  // with a stored embedding or a lexical match.
   Result<std::vector<std::pair<double, std::size_t>>> Rank(
       const ScopeSnapshot& view, const std::string& query,
-      const std::optional<std::vector<float>>& query_vector) {
+      const std::optional<std::vector<float>>& query_vector, std::size_t lexical_limit) {
     std::unordered_map<std::size_t, double> lexical;
-    for (const TextHit& hit : view.index->Search(query, 0)) {
+    for (const TextHit& hit : view.index->Search(query, query_vector ? 0 : lexical_limit)) {
       auto it = view.by_id.find(hit.doc_id);
       if (it != view.by_id.end()) lexical[it->second] = hit.normalized;
     }
@@ -611,7 +625,7 @@ class MemoryImpl final : public Memory {
       for (std::size_t f = 0; f < facts.size(); ++f) {
         std::optional<std::vector<float>> vector;
         if (embedder_) vector = fact_vectors[f];
-        MEM0_ASSIGN_OR_RETURN(auto ranked, Rank(*view, facts[f], vector));
+        MEM0_ASSIGN_OR_RETURN(auto ranked, Rank(*view, facts[f], vector, kMaxShownMemories));
         int taken = 0;
         for (const auto& [score, index] : ranked) {
           if (taken == kSimilarPerFact || shown.size() == kMaxShownMemories) break;
