@@ -182,7 +182,9 @@ class Memory {
   virtual Result<int64_t> DeleteAll(const Scope& scope) = 0;
   // Oldest first.
   virtual Result<std::vector<HistoryEntry>> History(const std::string& memory_id) = 0;
-  // Deletes every memory, relation, history record and recent message.
+  // Deletes every node of the graph store (memories, entities, relations,
+  // and nodes other tools created there), every history record and every
+  // recent message: mem0's reset(). Conversations stay.
   virtual Result<void> Reset() = 0;
 };
 
