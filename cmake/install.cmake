@@ -84,6 +84,6 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
-  "libcurl4-openssl-dev | libcurl-dev, libssl-dev, libsqlite3-dev, zlib1g-dev, libyaml-cpp-dev, libstemmer-dev, pkg-config | pkgconf")
+  "libcurl4-openssl-dev | libcurl-dev, libssl-dev, libsqlite3-dev, zlib1g-dev, libyaml-cpp-dev, libstemmer-dev, libcpp-httplib-dev, pkg-config | pkgconf")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/mem0ai/mem0")
 include(CPack)

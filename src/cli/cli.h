@@ -75,6 +75,7 @@ void AddConversationCommands(CLI::App& app, Runner& runner);
 void AddDemoCommand(CLI::App& app, Runner& runner);
 void AddGraphCommands(CLI::App& app, Runner& runner);
 void AddMemoryCommands(CLI::App& app, Runner& runner);
+void AddServeCommand(CLI::App& app, Runner& runner);
 void AddTablesCommand(CLI::App& app, Runner& runner);
 
 }  // namespace mem0::cli

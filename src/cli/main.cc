@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
   mem0::cli::AddGraphCommands(app, runner);
   mem0::cli::AddDdbCommand(app, runner);
   mem0::cli::AddTablesCommand(app, runner);
+  mem0::cli::AddServeCommand(app, runner);
 
   try {
     app.parse(argc, argv);
