@@ -3,6 +3,7 @@
 #include "mem0/server/mcp.h"
 
 #include <algorithm>
+#include <cctype>
 #include <exception>
 #include <functional>
 #include <map>
@@ -654,6 +655,82 @@ std::optional<std::string> McpHandler::HandleMessage(const std::string& message)
         .dump(-1, ' ', false, Json::error_handler_t::replace);
   } catch (...) {
     return ErrorReply(nullptr, kInternalError, "internal error").dump();
+  }
+}
+
+namespace {
+
+std::string Lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// http(s)://localhost, 127.0.0.1 or [::1], with any port.
+bool IsLoopbackOrigin(const std::string& origin) {
+  std::string rest = Lower(origin);
+  for (const char* scheme : {"http://", "https://"}) {
+    if (rest.rfind(scheme, 0) == 0) {
+      rest = rest.substr(std::string(scheme).size());
+      for (const char* host : {"localhost", "127.0.0.1", "[::1]"}) {
+        const std::string h = host;
+        if (rest == h ||
+            (rest.rfind(h + ":", 0) == 0 && rest.size() > h.size() + 1 &&
+             rest.find_first_not_of("0123456789", h.size() + 1) == std::string::npos)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+  return false;
+}
+
+McpHandler::HttpResponse HttpError(int status, int code, const std::string& message) {
+  return {status, "application/json", ErrorReply(nullptr, code, message).dump(), ""};
+}
+
+}  // namespace
+
+McpHandler::HttpResponse McpHandler::HandleHttp(const HttpRequest& request,
+                                                const std::vector<std::string>& allowed_origins) {
+  try {
+    if (!request.origin.empty() && !IsLoopbackOrigin(request.origin) &&
+        std::find(allowed_origins.begin(), allowed_origins.end(), request.origin) ==
+            allowed_origins.end()) {
+      return HttpError(403, kInvalidRequest, "origin not allowed");
+    }
+    if (!request.protocol_version.empty()) {
+      const auto& supported = SupportedProtocolVersions();
+      if (std::find(supported.begin(), supported.end(), request.protocol_version) ==
+          supported.end()) {
+        return HttpError(400, kInvalidRequest,
+                         "unsupported MCP-Protocol-Version " + request.protocol_version);
+      }
+    }
+    if (request.method != "POST") {
+      HttpResponse response{405, "application/json",
+                            ErrorReply(nullptr, kInvalidRequest, "use POST").dump(), "POST"};
+      return response;
+    }
+    const std::string accept = Lower(request.accept);
+    if (!accept.empty() && accept.find("application/json") == std::string::npos &&
+        accept.find("*/*") == std::string::npos &&
+        accept.find("application/*") == std::string::npos) {
+      return HttpError(406, kInvalidRequest, "Accept must allow application/json");
+    }
+    const std::string type = Lower(request.content_type);
+    if (!type.empty() && type.rfind("application/json", 0) != 0) {
+      return HttpError(415, kInvalidRequest, "Content-Type must be application/json");
+    }
+    std::optional<std::string> reply = HandleMessage(request.body);
+    if (!reply) return {202, "", "", ""};
+    // Replies to messages we could not take carry no id: 400.
+    Json parsed = Json::parse(*reply, nullptr, false);
+    int status = 200;
+    if (parsed.is_object() && parsed.contains("error") && parsed["id"].is_null()) status = 400;
+    return {status, "application/json", std::move(*reply), ""};
+  } catch (...) {
+    return HttpError(500, kInternalError, "internal error");
   }
 }
 

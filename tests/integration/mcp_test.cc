@@ -300,6 +300,64 @@ TEST_P(McpTest, ProtocolErrors) {
   EXPECT_EQ(Raw(*handler, R"({"jsonrpc":"2.0","id":5,"method":"ping"})")["result"], json::object());
 }
 
+TEST_P(McpTest, StreamableHttpExchange) {
+  auto handler = Handler("alice");
+  using Request = server::McpHandler::HttpRequest;
+  auto post = [&](const std::string& body, Request request = {}) {
+    request.method = "POST";
+    if (request.accept.empty()) request.accept = "application/json, text/event-stream";
+    if (request.content_type.empty()) request.content_type = "application/json";
+    request.body = body;
+    return handler->HandleHttp(request);
+  };
+  auto init = post(
+      R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18"}})");
+  EXPECT_EQ(init.status, 200);
+  EXPECT_EQ(init.content_type, "application/json");
+  EXPECT_EQ(json::parse(init.body)["result"]["protocolVersion"], "2025-06-18");
+  auto note = post(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+  EXPECT_EQ(note.status, 202);
+  EXPECT_TRUE(note.body.empty());
+
+  Request versioned;
+  versioned.protocol_version = "2025-06-18";
+  versioned.origin = "http://localhost:6274";
+  auto added = post(R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":)"
+                    R"("add_memory","arguments":{"text":"I love Thai food"}}})",
+                    versioned);
+  EXPECT_EQ(added.status, 200);
+  EXPECT_EQ(json::parse(added.body)["result"]["isError"], false) << added.body;
+
+  EXPECT_EQ(post("{oops").status, 400);
+  EXPECT_EQ(json::parse(post("{oops").body)["error"]["code"], -32700);
+  auto unknown = post(R"({"jsonrpc":"2.0","id":3,"method":"nope"})");
+  EXPECT_EQ(unknown.status, 200);
+  EXPECT_EQ(json::parse(unknown.body)["error"]["code"], -32601);
+
+  Request foreign;
+  foreign.origin = "http://evil.example";
+  EXPECT_EQ(post(R"({"jsonrpc":"2.0","id":4,"method":"ping"})", foreign).status, 403);
+  foreign.origin = "http://localhost.evil.example";
+  EXPECT_EQ(post(R"({"jsonrpc":"2.0","id":4,"method":"ping"})", foreign).status, 403);
+  EXPECT_EQ(
+      handler
+          ->HandleHttp({"POST", "http://evil.example", "", "", "", "{}"}, {"http://evil.example"})
+          .status,
+      400);
+  Request old;
+  old.protocol_version = "1999-01-01";
+  EXPECT_EQ(post(R"({"jsonrpc":"2.0","id":5,"method":"ping"})", old).status, 400);
+  Request html;
+  html.accept = "text/html";
+  EXPECT_EQ(post(R"({"jsonrpc":"2.0","id":6,"method":"ping"})", html).status, 406);
+  Request form;
+  form.content_type = "application/x-www-form-urlencoded";
+  EXPECT_EQ(post(R"({"jsonrpc":"2.0","id":7,"method":"ping"})", form).status, 415);
+  auto get = handler->HandleHttp({"GET", "", "text/event-stream", "", "", ""});
+  EXPECT_EQ(get.status, 405);
+  EXPECT_EQ(get.allow, "POST");
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, McpTest, ::testing::Values("sqlite", "dynamodb"),
                          [](const auto& info) { return info.param; });
 

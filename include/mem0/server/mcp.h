@@ -71,6 +71,33 @@ class McpHandler {
   // The protocol version initialize agreed on (empty before initialize).
   std::string protocol_version() const;
 
+  // One HTTP exchange of the streamable HTTP transport, for a server that
+  // mounts the handler at /mcp (stateless: no Mcp-Session-Id, no SSE).
+  //   POST: the body is one JSON-RPC message; a request gets 200 with the
+  //         reply as application/json, a notification or response 202 with
+  //         no body, a message that is not valid JSON-RPC 400 with the error.
+  //   other methods: 405 (no server-initiated stream, no sessions to end).
+  // Refused first: an Origin that is not a loopback origin and not in
+  // `allowed_origins` (403; DNS rebinding), an MCP-Protocol-Version header we
+  // do not support (400), a POST whose Accept admits neither
+  // application/json nor */* (406), or whose Content-Type is not JSON (415).
+  struct HttpRequest {
+    std::string method;            // "POST", "GET", ...
+    std::string origin;            // Origin header; empty when absent
+    std::string accept;            // Accept header; empty when absent
+    std::string content_type;      // Content-Type header; empty when absent
+    std::string protocol_version;  // MCP-Protocol-Version header; empty when absent
+    std::string body;
+  };
+  struct HttpResponse {
+    int status = 200;
+    std::string content_type;  // empty: no body
+    std::string body;
+    std::string allow;  // the Allow header of a 405
+  };
+  HttpResponse HandleHttp(const HttpRequest& request,
+                          const std::vector<std::string>& allowed_origins = {});
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
