@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <cstdio>
 #include <exception>
 #include <functional>
 #include <map>
@@ -115,12 +117,16 @@ class Args {
     if (!it->is_number_integer() && !it->is_number_unsigned()) {
       return BadArgument(std::string(key) + " must be an integer");
     }
-    if ((it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(max)) ||
-        (!it->is_number_unsigned() && (it->get<int64_t>() < min || it->get<int64_t>() > max))) {
+    // Non-negative numbers parse as unsigned; anything beyond int64 is out
+    // of range anyway.
+    const bool huge =
+        it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX);
+    const int64_t value = huge ? INT64_MAX : it->get<int64_t>();
+    if (value < min || value > max) {
       return BadArgument(std::string(key) + " must be between " + std::to_string(min) + " and " +
                          std::to_string(max));
     }
-    return std::optional<int>(static_cast<int>(it->get<int64_t>()));
+    return std::optional<int>(static_cast<int>(value));
   }
   Result<std::optional<double>> Number(const char* key, double min, double max) const {
     auto it = args_.find(key);
@@ -128,8 +134,9 @@ class Args {
     if (!it->is_number()) return BadArgument(std::string(key) + " must be a number");
     double value = it->get<double>();
     if (!(value >= min && value <= max)) {
-      return BadArgument(std::string(key) + " must be between " + std::to_string(min) + " and " +
-                         std::to_string(max));
+      char range[64];
+      std::snprintf(range, sizeof(range), " must be between %g and %g", min, max);
+      return BadArgument(key + std::string(range));
     }
     return std::optional<double>(value);
   }

@@ -208,6 +208,9 @@ TEST_P(McpTest, EveryToolSpeaksMem0Json) {
   Fails(*handler, "search_memories", {{"query", "q"}, {"user_id", "alice"}, {"limit", 0}});
   Fails(*handler, "search_memories", {{"query", "q"}, {"user_id", "alice"}, {"threshold", 2}});
   Fails(*handler, "list_memories", {{"user_id", "alice"}, {"limit", "ten"}});
+  Fails(*handler, "list_memories", {{"user_id", "alice"}, {"limit", 1.5}});
+  Fails(*handler, "list_memories", {{"user_id", "alice"}, {"limit", -1}});
+  Fails(*handler, "list_memories", {{"user_id", "alice"}, {"limit", 18446744073709551615ull}});
   Fails(*handler, "list_memories", {{"user_id", "alice"}, {"surprise", true}});
   Fails(*handler, "update_memory", {{"memory_id", other}});
   Fails(*handler, "add_memory", {{"messages", {{{"role", "user"}}}}, {"user_id", "alice"}});
