@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "support/memory_fixture.h"
 #include "support/test_env.h"
@@ -301,6 +302,48 @@ TEST_P(McpTest, ProtocolErrors) {
   EXPECT_EQ(code(Raw(*handler, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"\xff\"}")), -32700);
   // Still serving.
   EXPECT_EQ(Raw(*handler, R"({"jsonrpc":"2.0","id":5,"method":"ping"})")["result"], json::object());
+}
+
+// Mutated messages (seeded): every reply is one JSON-RPC object, never a
+// crash or an exception.
+TEST_P(McpTest, MutatedMessagesGetWellFormedReplies) {
+  auto handler = Handler("alice");
+  Initialize(*handler);
+  const std::vector<std::string> seeds = {
+      R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add_memory",)"
+      R"("arguments":{"messages":[{"role":"user","content":"I like tea"}],"metadata":{"a":1}}}})",
+      R"({"jsonrpc":"2.0","id":"x","method":"tools/call","params":{"name":"search_memories",)"
+      R"("arguments":{"query":"tea","limit":3,"threshold":0.1,"filters":{"a":1}}}})",
+      R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_memories",)"
+      R"("arguments":{"limit":2,"next_token":"abc"}}})",
+      R"({"jsonrpc":"2.0","id":3,"method":"initialize","params":{"protocolVersion":"2025-06-18"}})",
+  };
+  std::mt19937 random(20261130);
+  const std::string alphabet = "{}[]\":,0-9.eE\\ \x01nulltruefalse\xc3\xff";
+  for (int i = 0; i < 400; ++i) {
+    std::string message = seeds[random() % seeds.size()];
+    for (int edits = 1 + random() % 4; edits > 0; --edits) {
+      std::size_t at = random() % message.size();
+      switch (random() % 3) {
+        case 0:
+          message[at] = alphabet[random() % alphabet.size()];
+          break;
+        case 1:
+          message.erase(at, 1 + random() % 8);
+          break;
+        default:
+          message.insert(at, 1, alphabet[random() % alphabet.size()]);
+      }
+      if (message.empty()) message = "{";
+    }
+    std::optional<std::string> reply;
+    ASSERT_NO_THROW(reply = handler->HandleMessage(message)) << message;
+    if (!reply) continue;
+    json parsed = json::parse(*reply, nullptr, false);
+    ASSERT_TRUE(parsed.is_object()) << message << " -> " << *reply;
+    EXPECT_EQ(parsed["jsonrpc"], "2.0");
+    EXPECT_TRUE(parsed.contains("result") != parsed.contains("error")) << *reply;
+  }
 }
 
 TEST_P(McpTest, StreamableHttpExchange) {
