@@ -41,7 +41,29 @@ if ! python_with_boto3 >/dev/null; then
   missing+=(python3-boto3 python3-botocore python3-yaml)
 fi
 
+# The MCP test drives `mem0 mcp` with the official TypeScript SDK, pinned in
+# tests/mcp/package-lock.json. Installed with `npm ci` when the lock file
+# changed since the last install (a stamp in node_modules records it); when
+# npm fails (offline) an installed copy is kept.
+mcp_sdk() {
+  local dir stamp want
+  dir="$(dirname "$0")/../tests/mcp"
+  stamp="$dir/node_modules/.mem0-lock-sha256"
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  echo "setup: npm ci in tests/mcp"
+  if (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+    echo "$want" >"$stamp"
+  elif [ -d "$dir/node_modules/@modelcontextprotocol/sdk" ]; then
+    echo "setup: npm ci failed; keeping the installed tests/mcp/node_modules" >&2
+  else
+    echo "setup: npm ci in tests/mcp failed" >&2
+    return 1
+  fi
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
+  mcp_sdk
   echo "setup: all dependencies present"
   exit 0
 fi
@@ -52,4 +74,5 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+mcp_sdk
 echo "setup: done"

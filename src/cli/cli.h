@@ -27,7 +27,7 @@ struct GlobalOptions {
   std::string db;                 // SQLite path; empty: ~/.mem0/mem0.db
   std::string conversation_table = "Mem0Conversations";
   std::string graph_table = "Mem0Graph";
-  int ttl_days = 0;  // > 0 enables TTL on stored conversations
+  int ttl_days = 0;         // > 0 enables TTL on stored conversations
   std::string config_file;  // --config: a MemoryConfig file (YAML or JSON)
   const CLI::App* app = nullptr;
 
@@ -74,6 +74,7 @@ void AddDdbCommand(CLI::App& app, Runner& runner);
 void AddConversationCommands(CLI::App& app, Runner& runner);
 void AddDemoCommand(CLI::App& app, Runner& runner);
 void AddGraphCommands(CLI::App& app, Runner& runner);
+void AddMcpCommand(CLI::App& app, Runner& runner);
 void AddMemoryCommands(CLI::App& app, Runner& runner);
 void AddServeCommand(CLI::App& app, Runner& runner);
 void AddTablesCommand(CLI::App& app, Runner& runner);

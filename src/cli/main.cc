@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
   mem0::cli::AddMemoryCommands(app, runner);
   mem0::cli::AddConversationCommands(app, runner);
   mem0::cli::AddGraphCommands(app, runner);
+  mem0::cli::AddMcpCommand(app, runner);
   mem0::cli::AddDdbCommand(app, runner);
   mem0::cli::AddTablesCommand(app, runner);
   mem0::cli::AddServeCommand(app, runner);
