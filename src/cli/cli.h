@@ -44,6 +44,16 @@ Result<std::unique_ptr<store::ConversationStore>> OpenConversationStore(
 Result<std::unique_ptr<store::GraphStore>> OpenGraphStore(const GlobalOptions& options);
 Result<std::unique_ptr<memory::Memory>> OpenMemory(const GlobalOptions& options);
 
+// A Memory together with the graph store it runs on (for the MCP tools
+// that read the graph directly).
+struct MemoryAndGraph {
+  std::shared_ptr<memory::Memory> memory;
+  std::shared_ptr<store::GraphStore> graph;
+};
+Result<MemoryAndGraph> OpenMemoryAndGraph(const GlobalOptions& options);
+// The MCP user pin: `flag` when given, else $MEM0_USER_ID, else none.
+std::string PinnedUser(const std::string& flag);
+
 // What a command's action returns: the JSON document to print, or an error.
 using CommandResult = Result<nlohmann::json>;
 

@@ -32,28 +32,10 @@ struct McpArgs {
 };
 
 Result<int> ServeStdio(const GlobalOptions& options, const McpArgs& args) {
-  MEM0_ASSIGN_OR_RETURN(auto config, ResolveConfig(options));
-  std::shared_ptr<store::ConversationStore> history;
-  std::shared_ptr<store::GraphStore> graph;
-  if (config.conversation_provider == memory::StoreProvider::kDynamoDB) {
-    MEM0_ASSIGN_OR_RETURN(history,
-                          store::MakeDynamoDBConversationStore(config.dynamodb_conversation));
-  } else {
-    MEM0_ASSIGN_OR_RETURN(history, store::MakeSqliteConversationStore(config.sqlite_conversation));
-  }
-  if (config.graph_provider == memory::StoreProvider::kDynamoDB) {
-    MEM0_ASSIGN_OR_RETURN(graph, store::MakeDynamoDBGraphStore(config.dynamodb_graph));
-  } else {
-    MEM0_ASSIGN_OR_RETURN(graph, store::MakeSqliteGraphStore(config.sqlite_graph));
-  }
-  MEM0_ASSIGN_OR_RETURN(auto memory, memory::Memory::Open(config, history, graph));
-
+  MEM0_ASSIGN_OR_RETURN(auto opened, OpenMemoryAndGraph(options));
   server::McpOptions mcp_options;
-  mcp_options.pinned_user_id = args.user;
-  if (mcp_options.pinned_user_id.empty()) {
-    if (const char* env = std::getenv("MEM0_USER_ID")) mcp_options.pinned_user_id = env;
-  }
-  server::McpHandler handler(*memory, graph, mcp_options);
+  mcp_options.pinned_user_id = PinnedUser(args.user);
+  server::McpHandler handler(*opened.memory, opened.graph, mcp_options);
   std::cerr << "mem0 mcp: serving on stdio"
             << (mcp_options.pinned_user_id.empty() ? std::string(" (no pinned user)")
                                                    : " for user " + mcp_options.pinned_user_id)

@@ -1,6 +1,7 @@
 // mem0's memory verbs (add, search, get, list, update, delete, delete-all,
 // history, reset) with mem0's JSON on stdout, and the config every command
 // opens its stores from.
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -137,6 +138,22 @@ Result<std::unique_ptr<store::GraphStore>> OpenGraphStore(const GlobalOptions& o
 Result<std::unique_ptr<memory::Memory>> OpenMemory(const GlobalOptions& options) {
   MEM0_ASSIGN_OR_RETURN(auto config, ResolveConfig(options));
   return memory::Memory::Open(config);
+}
+
+Result<MemoryAndGraph> OpenMemoryAndGraph(const GlobalOptions& options) {
+  MEM0_ASSIGN_OR_RETURN(auto config, ResolveConfig(options));
+  MEM0_ASSIGN_OR_RETURN(std::shared_ptr<store::ConversationStore> history,
+                        OpenConversationStore(options));
+  MEM0_ASSIGN_OR_RETURN(std::shared_ptr<store::GraphStore> graph, OpenGraphStore(options));
+  MEM0_ASSIGN_OR_RETURN(std::shared_ptr<memory::Memory> memory,
+                        memory::Memory::Open(config, std::move(history), graph));
+  return MemoryAndGraph{std::move(memory), std::move(graph)};
+}
+
+std::string PinnedUser(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  const char* user = std::getenv("MEM0_USER_ID");
+  return user ? user : "";
 }
 
 void AddMemoryCommands(CLI::App& app, Runner& runner) {

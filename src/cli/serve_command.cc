@@ -1,5 +1,6 @@
-// `mem0 serve`: mem0's REST server over the configured Memory, until
-// SIGTERM or SIGINT (then in-flight requests finish and it exits 0).
+// `mem0 serve`: mem0's REST server (and MCP's streamable HTTP transport on
+// /mcp) over the configured Memory, until SIGTERM or SIGINT (then in-flight
+// requests finish and it exits 0).
 #include <pthread.h>
 #include <signal.h>
 
@@ -25,7 +26,10 @@ void AddServeCommand(CLI::App& app, Runner& runner) {
       ->check(CLI::Range(0, 1024));
   serve->add_flag("--allow-remote-without-key", options->allow_remote_without_key,
                   "serve a non-loopback host without an API key");
-  serve->callback([options, &runner] {
+  auto mcp_user = std::make_shared<std::string>();
+  serve->add_option("--mcp-user", *mcp_user,
+                    "pin the MCP tools on /mcp to this user (default: $MEM0_USER_ID)");
+  serve->callback([options, mcp_user, &runner] {
     // Block the stop signals before any thread starts, so every thread
     // inherits the mask and sigwait below receives them.
     sigset_t stop_signals;
@@ -41,10 +45,13 @@ void AddServeCommand(CLI::App& app, Runner& runner) {
       if (options->api_key.empty()) {
         if (const char* key = std::getenv("MEM0_API_KEY"); key && *key) options->api_key = key;
       }
-      auto opened = OpenMemory(runner.options());
+      // The MCP tools on /mcp see the same stores as the REST routes.
+      auto opened = OpenMemoryAndGraph(runner.options());
       if (!opened.ok()) return fail(opened.error());
-      std::shared_ptr<memory::Memory> memory = std::move(*opened);
-      auto created = server::Server::Create(memory, *options);
+      server::McpOptions mcp_options;
+      mcp_options.pinned_user_id = PinnedUser(*mcp_user);
+      auto mcp = std::make_shared<server::McpHandler>(*opened->memory, opened->graph, mcp_options);
+      auto created = server::Server::Create(opened->memory, *options, mcp);
       if (!created.ok()) return fail(created.error());
       auto& http = **created;
       if (auto started = http.Start(); !started.ok()) return fail(started.error());

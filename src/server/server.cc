@@ -205,6 +205,7 @@ Route Match(const std::string& path) {
   if (path == "/openapi.json") return {"/openapi.json", "", {"GET"}};
   if (path == "/search") return {"/search", "", {"POST"}};
   if (path == "/reset") return {"/reset", "", {"POST"}};
+  if (path == "/mcp") return {"/mcp", "", {"POST", "GET", "DELETE"}};
   if (path == "/memories" || path == "/memories/") {
     return {"/memories", "", {"GET", "POST", "DELETE"}};
   }
@@ -246,8 +247,9 @@ thread_local std::optional<std::chrono::steady_clock::time_point> request_start;
 
 class HttpServer final : public Server {
  public:
-  HttpServer(std::shared_ptr<memory::Memory> memory, ServerOptions options)
-      : memory_(std::move(memory)), options_(std::move(options)) {}
+  HttpServer(std::shared_ptr<memory::Memory> memory, ServerOptions options,
+             std::shared_ptr<McpHandler> mcp)
+      : memory_(std::move(memory)), options_(std::move(options)), mcp_(std::move(mcp)) {}
   ~HttpServer() override { Stop(); }
 
   Result<void> Start() override;
@@ -261,6 +263,7 @@ class HttpServer final : public Server {
 
   std::shared_ptr<memory::Memory> memory_;
   ServerOptions options_;
+  std::shared_ptr<McpHandler> mcp_;
   Metrics metrics_;
   std::unique_ptr<httplib::Server> http_;
   std::thread listener_;
@@ -311,6 +314,17 @@ Reply HttpServer::Handle(const Route& route, const httplib::Request& request) {
     return {200, metrics_.Render(), "text/plain; version=0.0.4; charset=utf-8"};
   }
   if (route.name == "/openapi.json") return {200, OpenApiJson()};
+  if (route.name == "/mcp") {
+    if (!mcp_) return Detail(404, "MCP is not served here");
+    McpHandler::HttpRequest exchange{method,
+                                     request.get_header_value("Origin"),
+                                     request.get_header_value("Accept"),
+                                     request.get_header_value("Content-Type"),
+                                     request.get_header_value("MCP-Protocol-Version"),
+                                     request.body};
+    McpHandler::HttpResponse answer = mcp_->HandleHttp(exchange);
+    return {answer.status, answer.body, answer.content_type, answer.allow};
+  }
 
   if (route.name == "/memories" && method == "POST") {
     Json body = ParseBody(request.body);
@@ -427,7 +441,7 @@ Result<void> HttpServer::Start() {
     }
     response.status = reply.status;
     if (!reply.allow.empty()) response.set_header("Allow", reply.allow);
-    response.set_content(reply.body, reply.content_type.c_str());
+    if (!reply.content_type.empty()) response.set_content(reply.body, reply.content_type.c_str());
   };
   const std::string any = ".*";
   http_->Get(any, handler);
@@ -498,7 +512,8 @@ void HttpServer::Stop() {
 }  // namespace
 
 Result<std::unique_ptr<Server>> Server::Create(std::shared_ptr<memory::Memory> memory,
-                                               ServerOptions options) {
+                                               ServerOptions options,
+                                               std::shared_ptr<McpHandler> mcp) {
   if (!memory) return MakeError(ErrorCode::kInvalidArgument, "server: no memory");
   if (options.port < 0 || options.port > 65535) {
     return MakeError(ErrorCode::kInvalidArgument, "port: expected 0 to 65535");
@@ -515,7 +530,8 @@ Result<std::unique_ptr<Server>> Server::Create(std::shared_ptr<memory::Memory> m
                      "refusing to serve on non-loopback host " + options.host +
                          " without an API key (set one, or pass --allow-remote-without-key)");
   }
-  return std::unique_ptr<Server>(new HttpServer(std::move(memory), std::move(options)));
+  return std::unique_ptr<Server>(
+      new HttpServer(std::move(memory), std::move(options), std::move(mcp)));
 }
 
 }  // namespace mem0::server

@@ -168,7 +168,7 @@ served = {("/memories", "get"), ("/memories", "post"), ("/memories", "delete"),
           ("/memories/{memory_id}", "get"), ("/memories/{memory_id}", "put"),
           ("/memories/{memory_id}", "delete"), ("/memories/{memory_id}/history", "get"),
           ("/search", "post"), ("/reset", "post"), ("/health", "get"), ("/metrics", "get"),
-          ("/openapi.json", "get")}
+          ("/openapi.json", "get"), ("/mcp", "post")}
 documented = {(p, m) for p, ops in spec["paths"].items() for m in ops}
 check(documented == served, f"openapi routes: {sorted(documented ^ served)}")
 for path, method in sorted(documented):
@@ -178,6 +178,35 @@ for path, method in sorted(documented):
                          if method in ("post", "put") else None)
     check(status not in (405,) and not (status == 404 and reply == {"detail": "Not Found"}),
           f"documented {method} {path} not served: {status}")
+
+# MCP's streamable HTTP transport on /mcp: the same memories as tools.
+mcp_headers = {"Accept": "application/json, text/event-stream"}
+status, reply = call("POST", "/mcp", {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                                      "params": {"protocolVersion": "2025-06-18",
+                                                 "capabilities": {},
+                                                 "clientInfo": {"name": "check", "version": "1"}}},
+                     headers=mcp_headers)
+check(status == 200 and reply.get("result", {}).get("protocolVersion") == "2025-06-18",
+      f"mcp initialize: {status} {reply}")
+status, reply = call("POST", "/mcp", {"jsonrpc": "2.0", "method": "notifications/initialized"},
+                     headers=mcp_headers)
+check(status == 202, f"mcp initialized notification: {status}")
+status, reply = call("POST", "/mcp", {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
+                     headers=mcp_headers)
+names = {t["name"] for t in reply.get("result", {}).get("tools", [])} if status == 200 else set()
+check("search_memories" in names and "add_memory" in names, f"mcp tools/list: {status} {names}")
+status, reply = call("POST", "/mcp", {"jsonrpc": "2.0", "id": 3, "method": "tools/call",
+                                      "params": {"name": "add_memory",
+                                                 "arguments": {"user_id": "carol",
+                                                               "text": "Carol keeps bees"}}},
+                     headers=mcp_headers)
+check(status == 200 and not reply.get("result", {}).get("isError", True),
+      f"mcp add_memory: {status} {reply}")
+check(ok("GET", "/memories?user_id=carol")["results"][0]["memory"] == "Carol keeps bees",
+      "mcp add visible over REST")
+status, _ = call("POST", "/mcp", {"jsonrpc": "2.0", "id": 4, "method": "tools/list"},
+                 headers=mcp_headers, key="wrong")
+check(status == 401, f"mcp without the key: {status}")
 
 # Metrics count what was served.
 status, metrics = call("GET", "/metrics")

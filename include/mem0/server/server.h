@@ -16,6 +16,7 @@
 
 #include "mem0/core/result.h"
 #include "mem0/memory/memory.h"
+#include "mem0/server/mcp.h"
 
 namespace mem0::server {
 
@@ -37,8 +38,10 @@ class Server {
  public:
   // Checks the options (kInvalidArgument: bad port, non-loopback host
   // without a key, ...). Nothing is bound yet.
+  // `mcp` (optional) answers POST /mcp, MCP's streamable HTTP transport.
   static Result<std::unique_ptr<Server>> Create(std::shared_ptr<memory::Memory> memory,
-                                                ServerOptions options);
+                                                ServerOptions options,
+                                                std::shared_ptr<McpHandler> mcp = nullptr);
   virtual ~Server() = default;
 
   // Binds and starts serving on a background thread; returns once the
