@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/encoding.h"
+#include "core/guard.h"
 #include "core/hash.h"
 #include "core/parallel.h"
 #include "core/strings.h"
@@ -829,19 +830,6 @@ class MemoryImpl final : public Memory {
   std::shared_ptr<Clock> clock_;
   ScopeCache cache_;
 };
-
-// Turns anything thrown below (allocation, a dependency) into kInternal:
-// nothing throws out of the Memory API.
-template <typename Call>
-auto Guard(const char* what, Call&& call) -> decltype(call()) {
-  try {
-    return call();
-  } catch (const std::exception& e) {
-    return MakeError(ErrorCode::kInternal, std::string(what) + " failed: " + e.what());
-  } catch (...) {
-    return MakeError(ErrorCode::kInternal, std::string(what) + " failed");
-  }
-}
 
 class GuardedMemory final : public Memory {
  public:

@@ -79,31 +79,10 @@ bool JsonEquals(const Json& a, const Json& b) {
 
 }  // namespace
 
-// JSON from outside is parsed with nlohmann, which recurses: refuse deep
-// nesting before parsing so no input can exhaust the stack.
 Status CheckJsonNesting(const std::string& text, const char* field) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) {
-        return Invalid(std::string(field) + " is nested more than " +
-                       std::to_string(kMaxJsonDepth) + " levels deep");
-      }
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return {};
+  if (JsonNestingWithin(text, kMaxJsonDepth)) return {};
+  return Invalid(std::string(field) + " is nested more than " + std::to_string(kMaxJsonDepth) +
+                 " levels deep");
 }
 
 bool IsInternalEdge(const std::string& relationship_type) {

@@ -14,6 +14,9 @@
 #include <set>
 #include <utility>
 
+#include "core/encoding.h"
+#include "memory/memory_records.h"
+
 namespace mem0::server {
 namespace {
 
@@ -29,39 +32,9 @@ constexpr int kDefaultRelatedLimit = 20;
 constexpr int kMaxRelatedLimit = 1000;
 constexpr int kMaxNeighbours = 1000;
 
-// The Memory layer's internal edges (src/memory/memory_records.h): anchor ->
-// memory, memory -> entity, entity root -> entity. Every internal edge type
-// starts with "MEM0_".
-constexpr const char* kAliasEdge = "MEM0_SCOPE_ALIAS";
-constexpr const char* kMentionsEdge = "MEM0_MENTIONS";
-bool IsInternalEdge(const std::string& type) { return type.rfind("MEM0_", 0) == 0; }
-
-// Whether `text` nests arrays/objects at most `max_depth` deep (strings are
-// skipped), so the recursive parser never sees deeper input.
-bool WithinDepth(const std::string& text, int max_depth) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > max_depth) return false;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return true;
-}
+using memory::IsInternalEdge;
+using memory::kAliasEdge;
+using memory::kMentionsEdge;
 
 Json ErrorReply(const Json& id, int code, const std::string& message) {
   return Json{{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", message}}}};
@@ -646,7 +619,7 @@ std::optional<std::string> McpHandler::HandleMessage(const std::string& message)
                         "message larger than " + std::to_string(kMaxMessageBytes) + " bytes")
           .dump();
     }
-    if (!WithinDepth(message, kMaxJsonDepth)) {
+    if (!JsonNestingWithin(message, kMaxJsonDepth)) {
       return ErrorReply(nullptr, kInvalidRequest,
                         "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels")
           .dump();

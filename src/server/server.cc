@@ -17,7 +17,9 @@
 #include <thread>
 #include <vector>
 
+#include "core/encoding.h"
 #include "core/hash.h"
+#include "core/url.h"
 #include "server/metrics.h"
 
 namespace mem0::server {
@@ -69,37 +71,16 @@ Reply FromError(const Error& error, bool memory_route = false) {
   }
 }
 
-bool IsLoopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
-}
-
-// Nesting depth of a JSON text, outside strings (bounded before parsing,
-// since deep nesting costs stack elsewhere).
-bool WithinDepth(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) return false;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
+bool IsLoopback(std::string_view host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
   }
-  return true;
+  return IsLoopbackHost(host);
 }
 
 Json ParseBody(const std::string& body) {
   if (body.empty()) throw BadInput{"request body: expected a JSON object"};
-  if (!WithinDepth(body)) throw BadInput{"request body: nested too deeply"};
+  if (!JsonNestingWithin(body, kMaxJsonDepth)) throw BadInput{"request body: nested too deeply"};
   Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) throw BadInput{"request body: malformed JSON"};
   if (!parsed.is_object()) throw BadInput{"request body: expected a JSON object"};

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "core/guard.h"
 #include "core/uuid.h"
 #include "dynamodb/table_layout.h"
 #include "store/conversation_common.h"
@@ -19,18 +20,6 @@ constexpr int kMaxTraverseDepth = 10;
 
 Error Invalid(std::string message) {
   return MakeError(ErrorCode::kInvalidArgument, std::move(message));
-}
-
-// Runs an engine call; an exception becomes a kInternal error naming the call.
-template <typename Call>
-auto Guard(const char* what, Call&& call) -> decltype(call()) {
-  try {
-    return call();
-  } catch (const std::exception& e) {
-    return MakeError(ErrorCode::kInternal, std::string(what) + " failed: " + e.what());
-  } catch (...) {
-    return MakeError(ErrorCode::kInternal, std::string(what) + " failed");
-  }
 }
 
 Status CheckUser(const std::string& user_id) {
