@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "mem0/store/conversation_store.h"
+#include "support/result_assertions.h"
 #include "support/test_env.h"
 
 namespace mem0 {
@@ -26,29 +27,6 @@ using std::chrono::seconds;
 
 constexpr int64_t kStartSeconds = 1700000000;  // FakeClock's default start
 constexpr int64_t kDay = 86400;
-
-#define ASSERT_OK(expr)                                                          \
-  do {                                                                           \
-    const auto& status_or_result_ = (expr);                                      \
-    ASSERT_TRUE(status_or_result_.ok()) << status_or_result_.error().ToString(); \
-  } while (0)
-
-#define EXPECT_OK(expr)                                                          \
-  do {                                                                           \
-    const auto& status_or_result_ = (expr);                                      \
-    EXPECT_TRUE(status_or_result_.ok()) << status_or_result_.error().ToString(); \
-  } while (0)
-
-// Compares code names so failures read "kNotFound vs kInvalidArgument".
-#define EXPECT_ERROR_CODE(expr, expected_code)                                                  \
-  do {                                                                                          \
-    const auto& status_or_result_ = (expr);                                                     \
-    EXPECT_FALSE(status_or_result_.ok()) << "expected " << ErrorCodeName(expected_code);        \
-    if (!status_or_result_.ok()) {                                                              \
-      EXPECT_STREQ(ErrorCodeName(status_or_result_.error().code), ErrorCodeName(expected_code)) \
-          << status_or_result_.error().ToString();                                              \
-    }                                                                                           \
-  } while (0)
 
 // The storage behind one test: opens any number of stores over the same
 // data (so a test can add a TTL store next to a plain one) and counts what

@@ -17,6 +17,7 @@
 #include "core/time_format.h"
 #include "mem0/memory/memory.h"
 #include "support/memory_fixture.h"
+#include "support/result_assertions.h"
 
 namespace mem0 {
 namespace {
@@ -27,22 +28,6 @@ using memory::ListOptions;
 using memory::Message;
 using memory::Scope;
 using memory::SearchOptions;
-
-#define ASSERT_OK(expr)                                                          \
-  do {                                                                           \
-    const auto& status_or_result_ = (expr);                                      \
-    ASSERT_TRUE(status_or_result_.ok()) << status_or_result_.error().ToString(); \
-  } while (0)
-
-#define EXPECT_ERROR_CODE(expr, expected_code)                                                  \
-  do {                                                                                          \
-    const auto& status_or_result_ = (expr);                                                     \
-    EXPECT_FALSE(status_or_result_.ok()) << "expected " << ErrorCodeName(expected_code);        \
-    if (!status_or_result_.ok()) {                                                              \
-      EXPECT_STREQ(ErrorCodeName(status_or_result_.error().code), ErrorCodeName(expected_code)) \
-          << status_or_result_.error().ToString();                                              \
-    }                                                                                           \
-  } while (0)
 
 std::vector<Message> User(const std::string& text) { return {{"user", text, ""}}; }
 

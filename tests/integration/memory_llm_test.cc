@@ -10,6 +10,7 @@
 #include "mem0/memory/memory.h"
 #include "support/fake_openai_server.h"
 #include "support/memory_fixture.h"
+#include "support/result_assertions.h"
 
 namespace mem0 {
 namespace {
@@ -17,12 +18,6 @@ namespace {
 using Json = nlohmann::json;
 using memory::AddOptions;
 using memory::Scope;
-
-#define ASSERT_OK(expr)                                                          \
-  do {                                                                           \
-    const auto& status_or_result_ = (expr);                                      \
-    ASSERT_TRUE(status_or_result_.ok()) << status_or_result_.error().ToString(); \
-  } while (0)
 
 class MemoryLlmTest : public ::testing::TestWithParam<std::string> {
  protected:
