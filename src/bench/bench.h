@@ -9,6 +9,7 @@
 
 #include "mem0/core/result.h"
 #include "mem0/dynamodb/client.h"
+#include "mem0/memory/memory.h"
 
 namespace mem0::bench {
 
@@ -51,6 +52,27 @@ int RunSearchBench();
 std::string SyntheticMemory(std::mt19937& rng);
 std::string SyntheticQuery(std::mt19937& rng);
 
+// Fresh stores for one run (a temporary SQLite file or two DynamoDB tables
+// named for the run), removed when this is destroyed.
+struct MemoryBenchStores {
+  static Result<MemoryBenchStores> Create(const std::string& engine,
+                                          const std::string& endpoint_url,
+                                          const std::string& region);
+  MemoryBenchStores() = default;
+  MemoryBenchStores(MemoryBenchStores&& other) noexcept
+      : config(std::move(other.config)),
+        client(std::move(other.client)),
+        db_path(std::move(other.db_path)) {
+    other.db_path.clear();
+  }
+  MemoryBenchStores& operator=(MemoryBenchStores&&) = delete;
+  ~MemoryBenchStores();
+
+  memory::MemoryConfig config;
+  std::shared_ptr<dynamodb::Client> client;  // DynamoDB only: counts requests
+  std::string db_path;                       // SQLite only
+};
+
 struct MemoryBenchOptions {
   std::string engine = "sqlite";  // sqlite | dynamodb
   std::string endpoint_url;
@@ -63,6 +85,21 @@ struct MemoryBenchOptions {
 // get_all_ops_per_s and, on DynamoDB, search_requests (warm) and
 // search_requests_cold.
 int RunMemoryBench(const MemoryBenchOptions& options);
+
+struct ServeBenchOptions {
+  std::string engine = "sqlite";  // the in-process server's stores
+  std::string endpoint_url;       // DynamoDB
+  std::string region;
+  std::vector<std::string> urls;  // running servers instead of an in-process one
+  std::string api_key;
+  std::vector<int> connections = {1, 8, 32};
+  double seconds = 5;  // per phase
+  int users = 8;       // scopes the adds are spread over
+};
+// Per connection count: add_cN_*, search_cN_*, get_cN_* (rps, p50_ms,
+// p99_ms, errors); then acked_adds, missing and duplicates. Exit 1 when a
+// request failed or an acknowledged memory is missing or listed twice.
+int RunServeBench(const ServeBenchOptions& options);
 
 // Prints the error to stderr and returns the exit code 1.
 int Fail(const Error& error);

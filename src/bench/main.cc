@@ -103,6 +103,23 @@ int main(int argc, char** argv) {
   memory->add_option("--queries", memory_options.queries, "warm searches timed (default 300)")
       ->check(CLI::Range(1, 1000000));
 
+  mem0::bench::ServeBenchOptions serve_options;
+  auto* serve = app.add_subcommand(
+      "serve", "REST load over loopback: add/search/get requests/s and p50/p99 per connections");
+  serve->add_option("--engine", serve_options.engine)->check(CLI::IsMember({"sqlite", "dynamodb"}));
+  serve->add_option("--endpoint-url", serve_options.endpoint_url, "DynamoDB endpoint");
+  serve->add_option("--region", serve_options.region);
+  serve->add_option("--url", serve_options.urls, "running server(s) to load instead")
+      ->delimiter(',');
+  serve->add_option("--api-key", serve_options.api_key);
+  serve->add_option("--connections", serve_options.connections, "default 1,8,32")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 256));
+  serve->add_option("--seconds", serve_options.seconds, "per phase (default 5)")
+      ->check(CLI::Range(0.1, 600.0));
+  serve->add_option("--users", serve_options.users, "scopes (default 8)")
+      ->check(CLI::Range(1, 1000));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -113,6 +130,15 @@ int main(int argc, char** argv) {
   if (graph->parsed()) return mem0::bench::RunGraphBench(store_options);
   if (sign->parsed()) return mem0::bench::RunSignBench(sign_options);
   if (search->parsed()) return mem0::bench::RunSearchBench();
+  if (serve->parsed()) {
+    if (serve_options.urls.empty() && serve_options.engine == "dynamodb" &&
+        serve_options.endpoint_url.empty()) {
+      std::cerr
+          << "serve --engine dynamodb needs --endpoint-url (tables are created and deleted)\n";
+      return 2;
+    }
+    return mem0::bench::RunServeBench(serve_options);
+  }
   if (memory->parsed()) {
     if (memory_options.engine == "dynamodb" && memory_options.endpoint_url.empty()) {
       std::cerr

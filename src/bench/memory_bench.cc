@@ -10,10 +10,7 @@
 #include <thread>
 
 #include "bench/bench.h"
-#include "core/url.h"
-#include "core/uuid.h"
 #include "mem0/memory/memory.h"
-#include "mem0/provision/provisioning.h"
 
 namespace mem0::bench {
 namespace {
@@ -22,58 +19,11 @@ using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
-struct Setup {
-  memory::MemoryConfig config;
-  std::shared_ptr<dynamodb::Client> client;  // DynamoDB only: counts requests
-  std::string db_path;
-};
-
-Result<Setup> Prepare(const MemoryBenchOptions& options) {
-  Setup setup;
-  const std::string run = NewUuid().substr(0, 8);
-  if (options.engine == "dynamodb") {
-    dynamodb::ClientConfig client_config;
-    client_config.endpoint_url = options.endpoint_url;
-    client_config.region = options.region.empty() ? "us-east-1" : options.region;
-    // DynamoDB Local accepts any key; AWS needs the credential chain.
-    if (IsLoopbackHost(HostOfUrl(options.endpoint_url)) && !std::getenv("AWS_ACCESS_KEY_ID")) {
-      client_config.access_key_id = "AKIDBENCH";
-      client_config.secret_access_key = "bench";
-    }
-    MEM0_ASSIGN_OR_RETURN(auto client, dynamodb::Client::Create(client_config));
-    setup.client = std::move(client);
-    provision::TablesConfig tables;
-    tables.region = setup.client->region();
-    tables.conversation_table = "Mem0BenchMemoryConversations-" + run;
-    tables.graph_table = "Mem0BenchMemoryGraph-" + run;
-    MEM0_RETURN_IF_ERROR(provision::CreateDynamoDBTables(*setup.client, tables).status());
-    auto& config = setup.config;
-    config.conversation_provider = config.graph_provider = memory::StoreProvider::kDynamoDB;
-    config.dynamodb_conversation.client = config.dynamodb_graph.client = setup.client;
-    config.dynamodb_conversation.table_name = tables.conversation_table;
-    config.dynamodb_graph.table_name = tables.graph_table;
-  } else {
-    setup.db_path = "/tmp/mem0-bench-memory-" + run + ".db";
-    setup.config.sqlite_conversation.path = setup.config.sqlite_graph.path = setup.db_path;
-  }
-  return setup;
-}
-
-void Cleanup(const Setup& setup) {
-  if (setup.client) {
-    (void)setup.client->DeleteTable(setup.config.dynamodb_conversation.table_name);
-    (void)setup.client->DeleteTable(setup.config.dynamodb_graph.table_name);
-  }
-  if (!setup.db_path.empty()) {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((setup.db_path + suffix).c_str());
-  }
-}
-
-uint64_t Requests(const Setup& setup) {
+uint64_t Requests(const MemoryBenchStores& setup) {
   return setup.client ? setup.client->counters().Total() : 0;
 }
 
-int Run(const MemoryBenchOptions& options, const Setup& setup) {
+int Run(const MemoryBenchOptions& options, const MemoryBenchStores& setup) {
   auto opened = memory::Memory::Open(setup.config);
   if (!opened.ok()) return Fail(opened.error());
   memory::Memory& memory = **opened;
@@ -162,11 +112,9 @@ int Run(const MemoryBenchOptions& options, const Setup& setup) {
 }  // namespace
 
 int RunMemoryBench(const MemoryBenchOptions& options) {
-  auto setup = Prepare(options);
+  auto setup = MemoryBenchStores::Create(options.engine, options.endpoint_url, options.region);
   if (!setup.ok()) return Fail(setup.error());
-  int code = Run(options, *setup);
-  Cleanup(*setup);
-  return code;
+  return Run(options, *setup);
 }
 
 }  // namespace mem0::bench

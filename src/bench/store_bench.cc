@@ -66,6 +66,36 @@ Result<std::shared_ptr<dynamodb::Client>> LocalClient(const StoreBenchOptions& o
   return client;
 }
 
+// mem0's SQLiteManager.add_history pattern: sqlite3 defaults (rollback
+// journal, synchronous=FULL), one explicit transaction per record. Prints
+// records per second as the last line.
+constexpr const char* kMem0HistoryScript = R"PY(
+import os, sqlite3, sys, threading, time, uuid
+path, seconds = sys.argv[1], float(sys.argv[2])
+conn = sqlite3.connect(path, check_same_thread=False)
+conn.execute("""CREATE TABLE IF NOT EXISTS history (id TEXT PRIMARY KEY, memory_id TEXT,
+  old_memory TEXT, new_memory TEXT, event TEXT, created_at DATETIME, updated_at DATETIME,
+  is_deleted INTEGER, actor_id TEXT, role TEXT)""")
+conn.commit()
+lock = threading.Lock()
+n, start = 0, time.monotonic()
+while time.monotonic() - start < seconds or n < 200:
+    with lock:
+        conn.execute("BEGIN")
+        conn.execute("INSERT INTO history (id, memory_id, old_memory, new_memory, event, created_at,"
+                     " updated_at, is_deleted, actor_id, role) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                     (str(uuid.uuid4()), "m%d" % (n % 500), "old", "new", "UPDATE",
+                      "2026-01-01T00:00:00", None, 0, None, None))
+        conn.execute("COMMIT")
+    n += 1
+rate = n / (time.monotonic() - start)
+conn.close()
+for suffix in ("", "-journal"):
+    try: os.remove(path + suffix)
+    except OSError: pass
+print(rate)
+)PY";
+
 // The embedded engine against the figures measured for mem0's own SQLite
 // history on this machine (802 adds/s; 18.8 get_history/s at 200,000 rows;
 // 110 recent-message reads/s with 1,000 scopes; 2-3 of 8,000 writes lost
@@ -89,6 +119,31 @@ Status SqliteHistoryFigures(const StoreBenchOptions& options, const std::string&
                    : MakeError(ErrorCode::kStorageError, "add_history failed");
       }));
   Print("sqlite_add_history_per_s", adds);
+
+  // The same at mem0's durability: every commit fsynced (synchronous: full),
+  // beside mem0's own pattern (python sqlite3, rollback journal, one
+  // BEGIN/INSERT/COMMIT per record) measured on the same disk now.
+  {
+    store::SqliteConfig full = config;
+    full.path = db_path + ".full";
+    full.synchronous = "full";
+    MEM0_ASSIGN_OR_RETURN(auto durable, store::MakeSqliteConversationStore(full));
+    MEM0_ASSIGN_OR_RETURN(
+        double full_adds, Rate(options.seconds / 2, 200, [&](int i) -> Status {
+          return durable->AddHistory(record("m" + std::to_string(i % 500), i)).ok()
+                     ? Status()
+                     : MakeError(ErrorCode::kStorageError, "add_history failed");
+        }));
+    Print("sqlite_add_history_full_per_s", full_adds);
+    durable.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((full.path + suffix).c_str());
+  }
+  if (auto mem0_adds =
+          RunPythonForNumber("python3", kMem0HistoryScript,
+                             {db_path + ".mem0", std::to_string(options.seconds / 2)}, "");
+      mem0_adds.ok()) {
+    Print("mem0_python_add_history_per_s", *mem0_adds);
+  }
 
   // get_history as the table grows, each memory holding 4 records: flat
   // means indexed (mem0's scans the table).

@@ -80,6 +80,12 @@ class Runner {
 // Reads a JSON argument given inline or as @file (or "-" for stdin).
 Result<std::string> ReadArgument(const std::string& value);
 
+// What the CLI reads from a file or stdin ("-" or empty) is bounded.
+inline constexpr std::size_t kMaxInputBytes = 16 * 1024 * 1024;
+// The whole input; kInvalidArgument naming `what` when it cannot be read or
+// is larger than kMaxInputBytes (reading stops there).
+Result<std::string> ReadInput(const std::string& path, const std::string& what);
+
 void AddDdbCommand(CLI::App& app, Runner& runner);
 void AddConversationCommands(CLI::App& app, Runner& runner);
 void AddDemoCommand(CLI::App& app, Runner& runner);

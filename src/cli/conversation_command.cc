@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "core/time_format.h"
 #include "mem0/store/conversation_store.h"
+#include "store/bounded_json.h"
 
 namespace mem0::cli {
 namespace {
@@ -15,21 +16,14 @@ namespace {
 using Json = nlohmann::json;
 
 // Messages from --file, or stdin when no file is given.
-Result<std::string> ReadMessages(const std::string& file) {
-  if (file.empty() || file == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return MakeError(ErrorCode::kInvalidArgument, "cannot read --file " + file);
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
+Result<std::string> ReadMessages(const std::string& file) { return ReadInput(file, "--file"); }
 
 Json ConversationJson(const store::Conversation& c) {
   Json out = {{"user_id", c.user_id},
               {"conversation_id", c.conversation_id},
-              {"messages", Json::parse(c.messages_json)},
+              {"messages", store::StoredJsonForOutput(c.messages_json)},
               {"timestamp", c.timestamp},
-              {"metadata", Json::parse(c.metadata_json)}};
+              {"metadata", store::StoredJsonForOutput(c.metadata_json)}};
   if (c.updated_at) out["updated_at"] = *c.updated_at;
   if (c.expiration_time) out["expiration_time"] = *c.expiration_time;
   return out;

@@ -3,6 +3,7 @@
 
 #include "cli/cli.h"
 #include "mem0/store/graph_store.h"
+#include "store/bounded_json.h"
 
 namespace mem0::cli {
 namespace {
@@ -12,7 +13,7 @@ using Json = nlohmann::json;
 Json NodeJson(const store::MemoryNode& n) {
   Json out = {{"node_id", n.node_id},
               {"content", n.content},
-              {"metadata", Json::parse(n.metadata_json, nullptr, false)},
+              {"metadata", store::StoredJsonForOutput(n.metadata_json)},
               {"created_at", n.created_at}};
   if (!n.scope.empty()) out["scope"] = n.scope;
   if (n.updated_at) out["updated_at"] = *n.updated_at;
@@ -134,8 +135,8 @@ void AddGraphCommands(CLI::App& app, Runner& runner) {
               {{"node_id", r.node_id},
                {"content", r.content},
                {"relationship", r.relationship},
-               {"metadata", Json::parse(r.metadata_json, nullptr, false)},
-               {"edge_properties", Json::parse(r.edge_properties_json, nullptr, false)},
+               {"metadata", store::StoredJsonForOutput(r.metadata_json)},
+               {"edge_properties", store::StoredJsonForOutput(r.edge_properties_json)},
                {"direction", r.direction},
                {"edge_id", r.edge_id}});
         }
@@ -167,7 +168,7 @@ void AddGraphCommands(CLI::App& app, Runner& runner) {
                               {"relationship_type", e.edge.relationship_type},
                               {"source", NodeJson(e.source)},
                               {"target", NodeJson(e.target)},
-                              {"properties", Json::parse(e.edge.properties_json, nullptr, false)},
+                              {"properties", store::StoredJsonForOutput(e.edge.properties_json)},
                               {"created_at", e.edge.created_at}});
     }
     return out;

@@ -42,17 +42,36 @@ Result<dynamodb::Client*> Runner::Client() {
   return client_.get();
 }
 
+Result<std::string> ReadInput(const std::string& path, const std::string& what) {
+  std::string content;
+  // Reads in slices and stops past the bound, so /dev/zero or a pipe that
+  // never ends cannot make the CLI read forever.
+  auto read = [&](std::istream& in) {
+    char buffer[65536];
+    while (in.read(buffer, sizeof(buffer)) || in.gcount() > 0) {
+      content.append(buffer, static_cast<std::size_t>(in.gcount()));
+      if (content.size() > kMaxInputBytes) return false;
+    }
+    return true;
+  };
+  bool within = true;
+  if (path.empty() || path == "-") {
+    within = read(std::cin);
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return MakeError(ErrorCode::kInvalidArgument, what + ": cannot read " + path);
+    within = read(in);
+  }
+  if (!within) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     what + ": input is larger than " + std::to_string(kMaxInputBytes) + " bytes");
+  }
+  return content;
+}
+
 Result<std::string> ReadArgument(const std::string& value) {
-  if (value == "-" || value == "@-") {
-    return std::string(std::istreambuf_iterator<char>(std::cin), {});
-  }
-  if (!value.empty() && value[0] == '@') {
-    std::ifstream in(value.substr(1), std::ios::binary);
-    if (!in) return MakeError(ErrorCode::kInvalidArgument, "cannot read " + value.substr(1));
-    std::ostringstream content;
-    content << in.rdbuf();
-    return content.str();
-  }
+  if (value == "-" || value == "@-") return ReadInput("-", "request body");
+  if (!value.empty() && value[0] == '@') return ReadInput(value.substr(1), "request body");
   return value;
 }
 

@@ -14,34 +14,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-// Bounds what `mem0 add` reads from a file or stdin.
-constexpr std::size_t kMaxInputBytes = 16 * 1024 * 1024;
-
-Result<std::string> ReadInput(const std::string& file) {
-  std::string content;
-  auto read = [&](std::istream& in) {
-    char buffer[65536];
-    while (in.read(buffer, sizeof(buffer)) || in.gcount() > 0) {
-      content.append(buffer, static_cast<std::size_t>(in.gcount()));
-      if (content.size() > kMaxInputBytes) return false;
-    }
-    return true;
-  };
-  bool within = true;
-  if (file.empty() || file == "-") {
-    within = read(std::cin);
-  } else {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return MakeError(ErrorCode::kInvalidArgument, "cannot read --file " + file);
-    within = read(in);
-  }
-  if (!within) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "input is larger than " + std::to_string(kMaxInputBytes) + " bytes");
-  }
-  return content;
-}
-
 Result<Json> Parsed(const std::string& json_text) {
   Json parsed = Json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return MakeError(ErrorCode::kInternal, "unprintable result");
@@ -180,7 +152,7 @@ void AddMemoryCommands(CLI::App& app, Runner& runner) {
         [args, &options]() -> CommandResult {
           std::string input = args->text;
           if (input.empty()) {
-            MEM0_ASSIGN_OR_RETURN(input, ReadInput(args->file));
+            MEM0_ASSIGN_OR_RETURN(input, ReadInput(args->file, "--file"));
           }
           MEM0_ASSIGN_OR_RETURN(auto messages, memory::ParseMessages(input));
           memory::AddOptions add_options;

@@ -330,14 +330,7 @@ std::string DescribeText(const Json& tables) {
   return out;
 }
 
-Result<std::string> ReadScript(const std::string& path) {
-  if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError(ErrorCode::kInvalidArgument, "cannot read " + path);
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
+Result<std::string> ReadScript(const std::string& path) { return ReadInput(path, "script"); }
 
 }  // namespace
 
@@ -467,13 +460,18 @@ void AddTablesCommand(CLI::App& app, Runner& runner) {
         "ddbsh", "print the dynamodb-shell (ddbsh) schema equivalent to `tables create`");
     auto flags = std::make_shared<TableFlags>();
     AddTableFlags(ddbsh, *flags, /*with_wait=*/false);
+    auto drop_existing = std::make_shared<bool>(false);
+    ddbsh->add_flag("--drop-existing", *drop_existing,
+                    "drop both tables before creating them: DESTROYS EVERY ITEM when run");
     runner.Attach(
         ddbsh,
-        [&runner, flags, text_by_default]() -> CommandResult {
+        [&runner, flags, drop_existing, text_by_default]() -> CommandResult {
           text_by_default();
           MEM0_ASSIGN_OR_RETURN(provision::TablesConfig config, ToConfig(runner.options(), *flags));
+          const std::string command =
+              GeneratorCommand(config, *drop_existing ? "ddbsh --drop-existing" : "ddbsh");
           MEM0_ASSIGN_OR_RETURN(std::string script,
-                                provision::DdbshSchema(config, GeneratorCommand(config, "ddbsh")));
+                                provision::DdbshSchema(config, command, *drop_existing));
           return Json{{"script", script}};
         },
         [](const Json& out) { return out["script"].get<std::string>(); });

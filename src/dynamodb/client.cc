@@ -540,9 +540,62 @@ uint64_t RequestCounters::Total() const {
   return total;
 }
 
-void RequestCounters::Reset() {
-  for (auto& count : counts_) count.store(0);
+void RequestCounters::AddConsumedCapacity(Operation op, double units) {
+  if (!(units > 0) || units > 1e12) return;  // NaN and absurd replies count nothing
+  capacity_millis_[Index(op)].fetch_add(static_cast<uint64_t>(units * 1000 + 0.5));
 }
+
+void RequestCounters::Reset() {
+  for (auto* counts : {&counts_, &retries_, &capacity_millis_}) {
+    for (auto& count : *counts) count.store(0);
+  }
+}
+
+namespace {
+RequestCounters& MutableProcessCounters() {
+  static RequestCounters* counters = new RequestCounters();  // never destroyed: used at exit
+  return *counters;
+}
+
+bool ConsumesCapacity(Operation op) {
+  switch (op) {
+    case Operation::kPutItem:
+    case Operation::kGetItem:
+    case Operation::kUpdateItem:
+    case Operation::kDeleteItem:
+    case Operation::kQuery:
+    case Operation::kScan:
+    case Operation::kBatchGetItem:
+    case Operation::kBatchWriteItem:
+    case Operation::kTransactWriteItems:
+    case Operation::kTransactGetItems:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// CapacityUnits of a reply's ConsumedCapacity (an object, or a list for
+// batches and transactions); malformed entries count nothing.
+double ReportedCapacity(const Json& reply) {
+  auto it = reply.find("ConsumedCapacity");
+  if (it == reply.end()) return 0;
+  double units = 0;
+  auto add = [&units](const Json& entry) {
+    if (!entry.is_object()) return;
+    auto cu = entry.find("CapacityUnits");
+    if (cu != entry.end() && cu->is_number()) units += cu->get<double>();
+  };
+  if (it->is_array()) {
+    for (const auto& entry : *it) add(entry);
+  } else {
+    add(*it);
+  }
+  return units;
+}
+}  // namespace
+
+const RequestCounters& ProcessRequestCounters() { return MutableProcessCounters(); }
 
 std::map<std::string, uint64_t> RequestCounters::Snapshot() const {
   std::map<std::string, uint64_t> out;
@@ -584,6 +637,10 @@ class Client::Impl {
     const std::string target = "DynamoDB_20120810." + std::string(op_name);
     const int max_attempts = std::max(1, config.retry.max_attempts);
     for (int attempt = 0;; ++attempt) {
+      if (attempt > 0) {
+        counters.IncrementRetries(op);
+        MutableProcessCounters().IncrementRetries(op);
+      }
       auto result = SendOnce(op, target, body);
       if (result.ok() || !result.error().retryable || attempt + 1 >= max_attempts) {
         if (!result.ok() && result.error().retryable && attempt > 0) {
@@ -611,6 +668,7 @@ class Client::Impl {
     params.time = clock->Now();
     MEM0_RETURN_IF_ERROR(sigv4::Sign(request, creds, params, signing_keys));
     counters.Increment(op);
+    MutableProcessCounters().Increment(op);
     MEM0_ASSIGN_OR_RETURN(HttpResponse response, transport->Send(request));
     if (const auto* crc_header = response.Header("x-amz-crc32")) {
       uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(response.body.data()),
@@ -632,7 +690,11 @@ class Client::Impl {
     return std::move(response.body);
   }
 
-  Result<Json> Call(Operation op, const Json& body) {
+  Result<Json> Call(Operation op, Json body) {
+    const bool track_capacity = config.track_consumed_capacity && ConsumesCapacity(op);
+    if (track_capacity && !body.contains("ReturnConsumedCapacity")) {
+      body["ReturnConsumedCapacity"] = "TOTAL";
+    }
     // dump() throws on a string that is not UTF-8, which only the caller's
     // input can hold (replies are checked by ParseJson).
     std::string request;
@@ -650,6 +712,11 @@ class Client::Impl {
     }
     if (!parsed->is_object()) {
       return MalformedReply(std::string(OperationName(op)) + " response is not a JSON object");
+    }
+    if (track_capacity) {
+      const double units = ReportedCapacity(*parsed);
+      counters.AddConsumedCapacity(op, units);
+      MutableProcessCounters().AddConsumedCapacity(op, units);
     }
     return std::move(*parsed);
   }
@@ -710,7 +777,7 @@ Result<PutItemResponse> Client::PutItem(const PutItemRequest& request) {
   Json body = {{"TableName", request.table_name}, {"Item", ToJson(request.item)}};
   AddWriteOptions(body, request.condition_expression, request.attributes, request.return_values,
                   request.return_old_item_on_condition_failure, request.return_consumed_capacity);
-  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kPutItem, body));
+  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kPutItem, std::move(body)));
   return ParseWriteResponse(response);
 }
 
@@ -720,7 +787,7 @@ Result<GetItemResponse> Client::GetItem(const GetItemRequest& request) {
   if (!request.attribute_names.empty()) body["ExpressionAttributeNames"] = request.attribute_names;
   if (request.consistent_read) body["ConsistentRead"] = true;
   if (request.return_consumed_capacity) body["ReturnConsumedCapacity"] = "TOTAL";
-  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kGetItem, body));
+  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kGetItem, std::move(body)));
   GetItemResponse out;
   MEM0_ASSIGN_OR_RETURN(out.item, OptionalItem(response, "Item"));
   MEM0_ASSIGN_OR_RETURN(out.consumed_capacity, OptionalConsumedCapacity(response));
@@ -732,7 +799,7 @@ Result<UpdateItemResponse> Client::UpdateItem(const UpdateItemRequest& request) 
   AddIfSet(body, "UpdateExpression", request.update_expression);
   AddWriteOptions(body, request.condition_expression, request.attributes, request.return_values,
                   request.return_old_item_on_condition_failure, request.return_consumed_capacity);
-  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kUpdateItem, body));
+  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kUpdateItem, std::move(body)));
   return ParseWriteResponse(response);
 }
 
@@ -740,7 +807,7 @@ Result<DeleteItemResponse> Client::DeleteItem(const DeleteItemRequest& request) 
   Json body = {{"TableName", request.table_name}, {"Key", ToJson(request.key)}};
   AddWriteOptions(body, request.condition_expression, request.attributes, request.return_values,
                   request.return_old_item_on_condition_failure, request.return_consumed_capacity);
-  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kDeleteItem, body));
+  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kDeleteItem, std::move(body)));
   return ParseWriteResponse(response);
 }
 
@@ -837,7 +904,7 @@ Result<QueryResponse> Client::Query(const QueryRequest& request) {
   AddIfSet(body, "KeyConditionExpression", request.key_condition_expression);
   if (!request.scan_index_forward) body["ScanIndexForward"] = false;
   if (const char* select = SelectName(request.select)) body["Select"] = select;
-  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kQuery, body));
+  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kQuery, std::move(body)));
   return ParseReadResponse(response);
 }
 
@@ -845,7 +912,7 @@ Result<ScanResponse> Client::Scan(const ScanRequest& request) {
   Json body = ReadRequestBody(request);
   if (request.segment) body["Segment"] = *request.segment;
   if (request.total_segments) body["TotalSegments"] = *request.total_segments;
-  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kScan, body));
+  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kScan, std::move(body)));
   return ParseReadResponse(response);
 }
 
@@ -890,7 +957,8 @@ Result<BatchGetItemResponse> Client::BatchGetItem(
         if (chunk.spec->consistent_read) spec["ConsistentRead"] = true;
         Json body = {{"RequestItems", {{chunk.table, std::move(spec)}}},
                      {"ReturnConsumedCapacity", "TOTAL"}};
-        MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kBatchGetItem, body));
+        MEM0_ASSIGN_OR_RETURN(Json response,
+                              impl_->Call(Operation::kBatchGetItem, std::move(body)));
         std::vector<Item> items;
         MEM0_ASSIGN_OR_RETURN(const Json* responses, ReadObject(response, "Responses", ""));
         const Json* table_items_json = nullptr;
@@ -964,7 +1032,8 @@ Result<void> Client::BatchWriteItem(
       Json pending = std::move(chunk.second);
       for (int attempt = 0;; ++attempt) {
         Json body = {{"RequestItems", {{chunk.first, std::move(pending)}}}};
-        MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kBatchWriteItem, body));
+        MEM0_ASSIGN_OR_RETURN(Json response,
+                              impl_->Call(Operation::kBatchWriteItem, std::move(body)));
         MEM0_ASSIGN_OR_RETURN(const Json* unprocessed,
                               ReadObject(response, "UnprocessedItems", ""));
         const Json* unprocessed_writes = nullptr;
@@ -1032,7 +1101,8 @@ Result<TransactWriteItemsResponse> Client::TransactWriteItems(
   }
   Json body = {{"TransactItems", std::move(items)}, {"ClientRequestToken", std::move(token)}};
   if (request.return_consumed_capacity) body["ReturnConsumedCapacity"] = "TOTAL";
-  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kTransactWriteItems, body));
+  MEM0_ASSIGN_OR_RETURN(Json response,
+                        impl_->Call(Operation::kTransactWriteItems, std::move(body)));
   MEM0_ASSIGN_OR_RETURN(auto consumed, ParseConsumedCapacityList(response));
   return TransactWriteItemsResponse{std::move(consumed)};
 }
@@ -1111,7 +1181,7 @@ Result<TableDescription> Client::CreateTable(const CreateTableRequest& request) 
     for (const auto& [key, value] : request.tags) tags.push_back({{"Key", key}, {"Value", value}});
     body["Tags"] = std::move(tags);
   }
-  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kCreateTable, body));
+  MEM0_ASSIGN_OR_RETURN(Json response, impl_->Call(Operation::kCreateTable, std::move(body)));
   MEM0_ASSIGN_OR_RETURN(const Json* table, ReadObject(response, "TableDescription", ""));
   return ParseTableDescription(table, "TableDescription");
 }
@@ -1153,7 +1223,7 @@ Result<void> Client::UpdateTimeToLive(std::string_view table_name, std::string_v
                                       bool enabled) {
   Json body = {{"TableName", table_name},
                {"TimeToLiveSpecification", {{"AttributeName", attribute}, {"Enabled", enabled}}}};
-  MEM0_RETURN_IF_ERROR(impl_->Call(Operation::kUpdateTimeToLive, body));
+  MEM0_RETURN_IF_ERROR(impl_->Call(Operation::kUpdateTimeToLive, std::move(body)));
   return {};
 }
 
@@ -1175,7 +1245,7 @@ Result<void> Client::UpdateContinuousBackups(std::string_view table_name,
   Json body = {{"TableName", table_name},
                {"PointInTimeRecoverySpecification",
                 {{"PointInTimeRecoveryEnabled", point_in_time_recovery}}}};
-  MEM0_RETURN_IF_ERROR(impl_->Call(Operation::kUpdateContinuousBackups, body));
+  MEM0_RETURN_IF_ERROR(impl_->Call(Operation::kUpdateContinuousBackups, std::move(body)));
   return {};
 }
 

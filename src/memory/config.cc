@@ -310,6 +310,7 @@ class Reader {
             fields = {{"path", PathField(c.path)},
                       {"db_path", PathField(c.path)},
                       {"busy_timeout_ms", IntField(c.busy_timeout_ms)},
+                      {"synchronous", StringField(c.synchronous)},
                       {"ttl_days", IntField(c.ttl_days)}};
           } else {
             store::DynamoDBConversationConfig& c = config.dynamodb_conversation;
@@ -337,7 +338,8 @@ class Reader {
             store::SqliteGraphConfig& c = config.sqlite_graph;
             fields = {{"path", PathField(c.path)},
                       {"db_path", PathField(c.path)},
-                      {"busy_timeout_ms", IntField(c.busy_timeout_ms)}};
+                      {"busy_timeout_ms", IntField(c.busy_timeout_ms)},
+                      {"synchronous", StringField(c.synchronous)}};
           } else {
             store::DynamoDBGraphConfig& c = config.dynamodb_graph;
             fields = {{"table_name", StringField(c.table_name)},
@@ -482,6 +484,9 @@ Status ValidateMemoryConfig(const MemoryConfig& config) {
     const std::string p = "conversation_store.config";
     if (c.busy_timeout_ms < 0) return Invalid(Join(p, "busy_timeout_ms"), "must be >= 0");
     if (c.ttl_days < 0) return Invalid(Join(p, "ttl_days"), "must be >= 0 (0: no expiry)");
+    if (c.synchronous != "normal" && c.synchronous != "full") {
+      return Invalid(Join(p, "synchronous"), "must be \"normal\" or \"full\"");
+    }
   } else {
     const auto& c = config.dynamodb_conversation;
     const std::string p = "conversation_store.config";
@@ -497,6 +502,9 @@ Status ValidateMemoryConfig(const MemoryConfig& config) {
   if (config.graph_provider == StoreProvider::kSqlite) {
     if (config.sqlite_graph.busy_timeout_ms < 0) {
       return Invalid("graph_store.config.busy_timeout_ms", "must be >= 0");
+    }
+    if (config.sqlite_graph.synchronous != "normal" && config.sqlite_graph.synchronous != "full") {
+      return Invalid("graph_store.config.synchronous", "must be \"normal\" or \"full\"");
     }
   } else {
     const auto& c = config.dynamodb_graph;
@@ -603,6 +611,7 @@ std::string DescribeMemoryConfig(const MemoryConfig& config) {
     if (config.conversation_provider == StoreProvider::kSqlite) {
       c["path"] = config.sqlite_conversation.path;
       c["busy_timeout_ms"] = config.sqlite_conversation.busy_timeout_ms;
+      c["synchronous"] = config.sqlite_conversation.synchronous;
       c["ttl_days"] = config.sqlite_conversation.ttl_days;
     } else {
       const auto& d = config.dynamodb_conversation;
@@ -620,6 +629,7 @@ std::string DescribeMemoryConfig(const MemoryConfig& config) {
     if (config.graph_provider == StoreProvider::kSqlite) {
       c["path"] = config.sqlite_graph.path;
       c["busy_timeout_ms"] = config.sqlite_graph.busy_timeout_ms;
+      c["synchronous"] = config.sqlite_graph.synchronous;
     } else {
       const auto& d = config.dynamodb_graph;
       c["table_name"] = d.table_name;

@@ -6,6 +6,9 @@
 #include <cstdio>
 #include <fstream>
 
+#include "mem0/dynamodb/client.h"
+#include "mem0/store/sqlite_stats.h"
+
 namespace mem0::server {
 namespace {
 
@@ -27,6 +30,41 @@ std::string Label(const std::string& value) {
     out += c;
   }
   return out;
+}
+
+// Process-wide figures of the storage engines. Operations that sent nothing
+// are left out, so the label set stays small.
+std::string StorageMetrics() {
+  const auto& counters = dynamodb::ProcessRequestCounters();
+  std::string requests, retries, capacity;
+  for (std::size_t i = 0; i < dynamodb::kOperationCount; ++i) {
+    const auto op = static_cast<dynamodb::Operation>(i);
+    if (counters.Get(op) == 0) continue;
+    const std::string label = std::string("{operation=\"") + dynamodb::OperationName(op) + "\"} ";
+    requests += "mem0_dynamodb_requests_total" + label + std::to_string(counters.Get(op)) + "\n";
+    retries += "mem0_dynamodb_retries_total" + label + std::to_string(counters.Retries(op)) + "\n";
+    capacity += "mem0_dynamodb_consumed_capacity_units_total" + label +
+                Number(counters.ConsumedCapacity(op)) + "\n";
+  }
+  const auto busy = store::ProcessSqliteBusyStats();
+  return "# HELP mem0_dynamodb_requests_total DynamoDB HTTP requests sent, retries included.\n"
+         "# TYPE mem0_dynamodb_requests_total counter\n" +
+         requests +
+         "# HELP mem0_dynamodb_retries_total DynamoDB requests that were retries.\n"
+         "# TYPE mem0_dynamodb_retries_total counter\n" +
+         retries +
+         "# HELP mem0_dynamodb_consumed_capacity_units_total Capacity units DynamoDB reported.\n"
+         "# TYPE mem0_dynamodb_consumed_capacity_units_total counter\n" +
+         capacity +
+         "# HELP mem0_sqlite_busy_waits_total Waits for another connection's SQLite lock.\n"
+         "# TYPE mem0_sqlite_busy_waits_total counter\n"
+         "mem0_sqlite_busy_waits_total " +
+         std::to_string(busy.waits) +
+         "\n"
+         "# HELP mem0_sqlite_busy_wait_seconds_total Time spent in those waits.\n"
+         "# TYPE mem0_sqlite_busy_wait_seconds_total counter\n"
+         "mem0_sqlite_busy_wait_seconds_total " +
+         Number(busy.wait_seconds) + "\n";
 }
 
 }  // namespace
@@ -77,6 +115,7 @@ std::string Metrics::Render() const {
       out += name + "_count{" + label + "} " + std::to_string(histogram.count) + "\n";
     }
   }
+  out += StorageMetrics();
   rusage usage{};
   if (getrusage(RUSAGE_SELF, &usage) == 0) {
     double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +

@@ -7,6 +7,7 @@
 
 #include "core/encoding.h"
 #include "core/uuid.h"
+#include "store/bounded_json.h"
 
 namespace mem0::store {
 namespace {
@@ -48,6 +49,9 @@ Status ValidateConversationId(const std::string& conversation_id) {
 
 Result<nlohmann::json> ParseMessages(const std::string& messages_json) {
   if (!IsValidUtf8(messages_json)) return Invalid("messages is not valid UTF-8");
+  if (!JsonNestingWithin(messages_json, kMaxJsonNesting)) {
+    return Invalid("messages nests deeper than " + std::to_string(kMaxJsonNesting) + " levels");
+  }
   auto parsed = nlohmann::json::parse(messages_json, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return Invalid("messages is not valid JSON");
   if (!parsed.is_array())
@@ -68,6 +72,9 @@ Result<nlohmann::json> ParseMessages(const std::string& messages_json) {
 
 Result<nlohmann::json> ParseMetadata(const std::string& metadata_json) {
   if (!IsValidUtf8(metadata_json)) return Invalid("metadata is not valid UTF-8");
+  if (!JsonNestingWithin(metadata_json, kMaxJsonNesting)) {
+    return Invalid("metadata nests deeper than " + std::to_string(kMaxJsonNesting) + " levels");
+  }
   auto parsed = nlohmann::json::parse(metadata_json, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object())
     return Invalid("metadata must be a JSON object");
@@ -144,7 +151,7 @@ std::string EncodePageToken(const std::string& user_id, const std::string& last_
 Result<std::string> DecodePageToken(const std::string& user_id, const std::string& token) {
   auto bytes = Base64Decode(token);
   if (!bytes) return Invalid("page token is malformed");
-  const auto parsed = nlohmann::json::parse(*bytes, nullptr, false);
+  const auto parsed = ParseBoundedJson(*bytes);
   if (!parsed.is_object()) return Invalid("page token is malformed");
   const auto version = parsed.find("v");
   const auto user = parsed.find("u");

@@ -28,6 +28,7 @@
 #include "core/uuid.h"
 #include "dynamodb/table_layout.h"
 #include "mem0/store/conversation_store.h"
+#include "store/bounded_json.h"
 #include "store/checked_store.h"
 #include "store/conversation_common.h"
 
@@ -351,7 +352,7 @@ class DynamoDBConversationStore final : public ConversationStore {
     Json out = Json::array();
     for (auto it = page.items.rbegin(); it != page.items.rend(); ++it) {
       const std::string* message = dynamodb::GetString(*it, "message");
-      Json parsed = message ? Json::parse(*message, nullptr, false) : Json();
+      Json parsed = message ? ParseBoundedJson(*message) : Json();
       if (!parsed.is_object()) {
         parsed = {
             {"role", dynamodb::GetString(*it, "role") ? *dynamodb::GetString(*it, "role") : ""},
@@ -445,7 +446,7 @@ class DynamoDBConversationStore final : public ConversationStore {
   // Reads a head's body, following overflow parts.
   Result<Body> ReadBody(const Item& head) {
     auto parse = [](const std::string* text, const char* what) -> Result<Json> {
-      Json parsed = text ? Json::parse(*text, nullptr, false) : Json();
+      Json parsed = text ? ParseBoundedJson(*text) : Json();
       if (parsed.is_discarded() || parsed.is_null()) {
         return MakeError(ErrorCode::kStorageError, std::string("stored ") + what + " is not JSON");
       }
@@ -488,7 +489,7 @@ class DynamoDBConversationStore final : public ConversationStore {
     }
     MEM0_ASSIGN_OR_RETURN(std::string blob,
                           Decompress(compressed, static_cast<size_t>(overflow_bytes)));
-    Json parsed = Json::parse(blob, nullptr, false);
+    Json parsed = ParseBoundedJson(blob);
     if (!parsed.is_object())
       return MakeError(ErrorCode::kStorageError, "overflow blob is not JSON");
     return Body{parsed["messages"], parsed["metadata"]};

@@ -6,6 +6,7 @@
 #include "core/encoding.h"
 #include "core/uuid.h"
 #include "dynamodb/table_layout.h"
+#include "store/bounded_json.h"
 #include "store/conversation_common.h"
 
 namespace mem0::store {
@@ -28,7 +29,7 @@ std::string SubgraphToJson(const Subgraph& graph) {
   for (const auto& n : graph.nodes) {
     Json node = {{"node_id", n.node_id},
                  {"content", n.content},
-                 {"metadata", Json::parse(n.metadata_json, nullptr, false)},
+                 {"metadata", StoredJsonForOutput(n.metadata_json)},
                  {"created_at", n.created_at}};
     if (!n.scope.empty()) node["scope"] = n.scope;
     if (n.updated_at) node["updated_at"] = *n.updated_at;
@@ -39,7 +40,7 @@ std::string SubgraphToJson(const Subgraph& graph) {
                             {"source_id", e.source_id},
                             {"target_id", e.target_id},
                             {"relationship_type", e.relationship_type},
-                            {"properties", Json::parse(e.properties_json, nullptr, false)},
+                            {"properties", StoredJsonForOutput(e.properties_json)},
                             {"created_at", e.created_at}});
   }
   return out.dump(2);
@@ -138,13 +139,17 @@ Status ValidateTypeQuery(const std::string& relationship_type, const TypeQuery& 
 Result<nlohmann::json> ParseJsonObject(const std::string& field, const std::string& text) {
   if (!IsValidUtf8(text))
     return MakeError(ErrorCode::kInvalidArgument, field + " is not valid UTF-8");
-  auto parsed = nlohmann::json::parse(text, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object()) {
-    return MakeError(ErrorCode::kInvalidArgument, field + " must be a JSON object");
-  }
   if (text.size() > 64 * 1024) {
     return MakeError(ErrorCode::kInvalidArgument, field + " is " + std::to_string(text.size()) +
                                                       " bytes; the limit is 65536 bytes");
+  }
+  if (!JsonNestingWithin(text, kMaxJsonNesting)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     field + " nests deeper than " + std::to_string(kMaxJsonNesting) + " levels");
+  }
+  auto parsed = nlohmann::json::parse(text, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return MakeError(ErrorCode::kInvalidArgument, field + " must be a JSON object");
   }
   return parsed;
 }

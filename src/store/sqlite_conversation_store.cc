@@ -11,6 +11,7 @@
 
 #include "core/uuid.h"
 #include "mem0/store/conversation_store.h"
+#include "store/bounded_json.h"
 #include "store/checked_store.h"
 #include "store/conversation_common.h"
 #include "store/sqlite_db.h"
@@ -234,7 +235,7 @@ class SqliteConversationStore final : public ConversationStore {
     return db_->InTransaction([&]() -> Status {
       MEM0_ASSIGN_OR_RETURN(auto current, ReadLiveBody(user_id, conversation_id));
       if (!current) return NotFound(conversation_id);
-      Json messages = Json::parse(current->messages, nullptr, /*allow_exceptions=*/false);
+      Json messages = ParseBoundedJson(current->messages);
       if (!messages.is_array()) {
         return MakeError(ErrorCode::kStorageError, "stored messages of conversation " +
                                                        conversation_id + " are not a JSON array");
@@ -364,7 +365,7 @@ class SqliteConversationStore final : public ConversationStore {
       while (true) {
         MEM0_ASSIGN_OR_RETURN(bool row, select.Step());
         if (!row) break;
-        Json message = Json::parse(select.Text(0), nullptr, /*allow_exceptions=*/false);
+        Json message = ParseBoundedJson(select.Text(0));
         if (!message.is_object()) {
           message = {{"role", select.Text(1)}, {"content", select.Text(2)}};
         }
@@ -486,6 +487,7 @@ Result<std::unique_ptr<ConversationStore>> MakeSqliteConversationStore(const Sql
   MEM0_ASSIGN_OR_RETURN(std::string path, store::sqlite::PrepareDatabasePath(config.path));
   store::sqlite::DatabaseOptions options;
   options.busy_timeout_ms = config.busy_timeout_ms;
+  options.synchronous = config.synchronous;
   MEM0_ASSIGN_OR_RETURN(auto db, store::sqlite::Database::Open(path, options));
   MEM0_RETURN_IF_ERROR(store::sqlite::Migrate(*db, "conversations", {store::kMigrationV1}));
   SqliteConfig resolved = config;

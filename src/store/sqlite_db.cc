@@ -1,12 +1,21 @@
 #include "store/sqlite_db.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <thread>
+
+#include "mem0/store/sqlite_stats.h"
 
 namespace mem0::store::sqlite {
 namespace {
@@ -17,6 +26,34 @@ constexpr std::string_view kConstraintType = "SQLITE_CONSTRAINT";
 bool IsBusyCode(int rc) {
   const int primary = rc & 0xff;
   return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
+
+std::atomic<uint64_t> busy_waits{0};
+std::atomic<uint64_t> busy_wait_micros{0};
+
+void BusySleep(std::chrono::microseconds delay) {
+  busy_waits.fetch_add(1, std::memory_order_relaxed);
+  busy_wait_micros.fetch_add(static_cast<uint64_t>(delay.count()), std::memory_order_relaxed);
+  std::this_thread::sleep_for(delay);
+}
+
+// SQLite's own busy handler (sqlite3_busy_timeout) with its delay schedule,
+// plus counting, so /metrics can show lock contention.
+// The timeout in milliseconds travels as the handler's pointer argument.
+int CountingBusyHandler(void* timeout_ms, int count) {
+  static constexpr int kDelaysMs[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+  static constexpr int kSteps = static_cast<int>(std::size(kDelaysMs));
+  const int timeout = static_cast<int>(reinterpret_cast<intptr_t>(timeout_ms));
+  int delay = count < kSteps ? kDelaysMs[count] : kDelaysMs[kSteps - 1];
+  int waited = 0;
+  for (int i = 0; i < std::min(count, kSteps); ++i) waited += kDelaysMs[i];
+  if (count >= kSteps) waited += (count - kSteps) * kDelaysMs[kSteps - 1];
+  if (waited + delay > timeout) {
+    delay = timeout - waited;
+    if (delay <= 0) return 0;
+  }
+  BusySleep(std::chrono::milliseconds(delay));
+  return 1;
 }
 
 }  // namespace
@@ -122,6 +159,9 @@ std::optional<int64_t> Statement::OptionalInt64(int column) const {
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                  const DatabaseOptions& options) {
+  if (options.synchronous != "normal" && options.synchronous != "full") {
+    return MakeError(ErrorCode::kInvalidArgument, "synchronous must be \"normal\" or \"full\"");
+  }
   sqlite3* handle = nullptr;
   // The caller serializes use of a connection, so SQLite's own mutexes are
   // not needed.
@@ -136,7 +176,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
   }
   std::unique_ptr<Database> db(new Database(handle, path, options));
   sqlite3_extended_result_codes(handle, 1);
-  sqlite3_busy_timeout(handle, options.busy_timeout_ms);
+  sqlite3_busy_handler(handle, CountingBusyHandler,
+                       reinterpret_cast<void*>(static_cast<intptr_t>(options.busy_timeout_ms)));
 
   // Switching to WAL needs a moment of exclusive access; when several
   // processes create the file at once, one of them may be told "busy".
@@ -152,7 +193,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                    " stays in journal mode \"" + *journal_mode +
                                                    "\"; WAL is required");
   }
-  MEM0_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous=NORMAL"));
+  MEM0_RETURN_IF_ERROR(db->Exec(options.synchronous == "full" ? "PRAGMA synchronous=FULL"
+                                                              : "PRAGMA synchronous=NORMAL"));
   if (options.foreign_keys) MEM0_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON"));
   return db;
 }
@@ -219,7 +261,7 @@ bool Database::BackoffBeforeRetry(int attempt, std::chrono::steady_clock::time_p
   const int cap_ms = std::min(100, 2 << std::min(attempt, 6));
   auto delay = std::chrono::milliseconds(std::uniform_int_distribution<int>(1, cap_ms)(rng));
   delay = std::min(delay, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
-  std::this_thread::sleep_for(delay);
+  BusySleep(delay);
   return true;
 }
 
@@ -324,14 +366,32 @@ Result<std::string> PrepareDatabasePath(const std::string& path) {
     resolved = (std::filesystem::path(home) / ".mem0" / "mem0.db").string();
   }
   if (resolved == ":memory:") return resolved;
-  const auto parent = std::filesystem::path(resolved).parent_path();
-  std::error_code error;
-  if (!parent.empty()) std::filesystem::create_directories(parent, error);
-  if (error) {
+  // Memories are private: folders we create are 0700 and a new database file
+  // 0600 whatever the umask (SQLite gives its -wal and -shm files the
+  // database file's mode). Existing folders and files keep theirs.
+  std::filesystem::path partial;
+  for (const auto& part : std::filesystem::path(resolved).parent_path()) {
+    partial /= part;
+    if (mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
+      return MakeError(ErrorCode::kStorageError,
+                       "cannot create " + partial.string() + ": " + std::strerror(errno));
+    }
+  }
+  const int fd = open(resolved.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    close(fd);
+  } else if (errno != EEXIST) {
     return MakeError(ErrorCode::kStorageError,
-                     "cannot create " + parent.string() + ": " + error.message());
+                     "cannot create " + resolved + ": " + std::strerror(errno));
   }
   return resolved;
 }
 
 }  // namespace mem0::store::sqlite
+
+namespace mem0::store {
+SqliteBusyStats ProcessSqliteBusyStats() {
+  return {sqlite::busy_waits.load(std::memory_order_relaxed),
+          static_cast<double>(sqlite::busy_wait_micros.load(std::memory_order_relaxed)) / 1e6};
+}
+}  // namespace mem0::store

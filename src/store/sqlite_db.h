@@ -36,6 +36,8 @@ struct DatabaseOptions {
   // transaction retry loop share this deadline).
   int busy_timeout_ms = 30000;
   bool foreign_keys = true;
+  // "normal" or "full" (PRAGMA synchronous); anything else is refused.
+  std::string synchronous = "normal";
 };
 
 class Database;

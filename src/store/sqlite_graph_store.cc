@@ -459,6 +459,7 @@ Result<std::unique_ptr<GraphStore>> MakeSqliteGraphStore(const SqliteGraphConfig
   MEM0_ASSIGN_OR_RETURN(std::string path, store::sqlite::PrepareDatabasePath(config.path));
   store::sqlite::DatabaseOptions options;
   options.busy_timeout_ms = config.busy_timeout_ms;
+  options.synchronous = config.synchronous;
   MEM0_ASSIGN_OR_RETURN(auto db, store::sqlite::Database::Open(path, options));
   MEM0_RETURN_IF_ERROR(
       store::sqlite::Migrate(*db, "graph", {store::kGraphMigrationV1, store::kGraphMigrationV2}));

@@ -665,11 +665,12 @@ TEST(DdbshTest, SchemaFileParsesIntoTheCreateRequests) {
   using Kind = provision::DdbshStatement::Kind;
   std::vector<Kind> kinds;
   for (const auto& s : *statements) kinds.push_back(s.kind);
-  EXPECT_EQ(kinds, (std::vector<Kind>{Kind::kDropTable, Kind::kCreateTable, Kind::kSetTtl,
-                                      Kind::kDropTable, Kind::kCreateTable}));
-  EXPECT_TRUE((*statements)[0].if_exists);
-  EXPECT_EQ((*statements)[2].ttl_attribute, "expiration_time");
-  const auto& graph = (*statements)[4].create;
+  // Nothing is dropped: the file is safe to run against a live deployment.
+  EXPECT_EQ(kinds, (std::vector<Kind>{Kind::kCreateTable, Kind::kSetTtl, Kind::kCreateTable}));
+  EXPECT_TRUE((*statements)[0].if_not_exists);
+  EXPECT_TRUE((*statements)[2].if_not_exists);
+  EXPECT_EQ((*statements)[1].ttl_attribute, "expiration_time");
+  const auto& graph = (*statements)[2].create;
   const auto expected = provision::GraphTableRequest(DeployConfig());
   EXPECT_EQ(graph.table_name, expected.table_name);
   EXPECT_EQ(graph.hash_key.name, "node_id");
@@ -701,7 +702,7 @@ TEST(DdbshTest, EveryOptionRoundTripsThroughTheParser) {
   EXPECT_NE(script->find("SET TTL ( \"ttl\" )"), std::string::npos);
   auto statements = provision::ParseDdbsh(*script);
   ASSERT_TRUE(statements.ok()) << statements.error().ToString() << "\n" << *script;
-  ASSERT_EQ(statements->size(), 7u);  // drop, create, ttl, pitr, drop, create, pitr
+  ASSERT_EQ(statements->size(), 5u);  // create, ttl, pitr, create, pitr
   for (const auto& statement : *statements) {
     if (statement.kind != provision::DdbshStatement::Kind::kCreateTable) continue;
     const auto expected = statement.table == "graph" ? provision::GraphTableRequest(config)
@@ -722,7 +723,7 @@ TEST(DdbshTest, EveryOptionRoundTripsThroughTheParser) {
       EXPECT_EQ(got.global_secondary_indexes[0].throughput->write_capacity_units, 3);
     }
   }
-  EXPECT_EQ((*statements)[2].ttl_attribute, "ttl");
+  EXPECT_EQ((*statements)[1].ttl_attribute, "ttl");
   EXPECT_EQ((*statements)[3].kind, provision::DdbshStatement::Kind::kSetPitr);
 
   // The AWS managed key is written as its alias and read back as the default.
@@ -779,14 +780,40 @@ TEST_F(DdbshApplyTest, TheSchemaFileMakesTheSameTablesAsCreate) {
   std::vector<std::string> outcomes;
   for (const auto& o : *applied) outcomes.push_back(o.outcome);
   EXPECT_EQ(outcomes,
-            (std::vector<std::string>{"absent", "created", "ttl enabled on expiration_time",
-                                      "absent", "created"}));
+            (std::vector<std::string>{"created", "ttl enabled on expiration_time", "created"}));
   ExpectSameTables(*client_, config_, from_script);
 
-  // Running it again drops and recreates: still the same tables.
+  // Running it again on a table holding data keeps the data.
+  dynamodb::PutItemRequest put;
+  put.table_name = from_script.conversation_table;
+  put.item = {{"user_id", dynamodb::AttributeValue::S("u")},
+              {"conversation_id", dynamodb::AttributeValue::S("c")}};
+  ASSERT_TRUE(client_->PutItem(put).ok());
   auto again = provision::ApplyDdbsh(*client_, script, std::chrono::seconds(60));
   ASSERT_TRUE(again.ok()) << again.error().ToString();
-  EXPECT_EQ((*again)[0].outcome, "dropped");
+  outcomes.clear();
+  for (const auto& o : *again) outcomes.push_back(o.outcome);
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"exists", "ttl already enabled on expiration_time",
+                                                "exists"}));
+  dynamodb::GetItemRequest get;
+  get.table_name = put.table_name;
+  get.key = put.item;
+  get.consistent_read = true;
+  auto kept = client_->GetItem(get);
+  ASSERT_TRUE(kept.ok()) << kept.error().ToString();
+  EXPECT_TRUE(kept->item.has_value()) << "re-running deploy/schema.sql lost an item";
+
+  // Only the explicitly destructive script drops (and so empties) them.
+  auto destructive = provision::DdbshSchema(from_script, "", /*drop_existing=*/true);
+  ASSERT_TRUE(destructive.ok());
+  EXPECT_NE(destructive->find("DROP TABLE IF EXISTS"), std::string::npos);
+  EXPECT_EQ(script.find("DROP"), std::string::npos);
+  auto dropped = provision::ApplyDdbsh(*client_, *destructive, std::chrono::seconds(60));
+  ASSERT_TRUE(dropped.ok()) << dropped.error().ToString();
+  EXPECT_EQ((*dropped)[0].outcome, "dropped");
+  kept = client_->GetItem(get);
+  ASSERT_TRUE(kept.ok()) << kept.error().ToString();
+  EXPECT_FALSE(kept->item.has_value());
   ExpectSameTables(*client_, config_, from_script);
 }
 

@@ -84,6 +84,10 @@ struct ClientConfig {
   Env env;
   std::shared_ptr<aws::HttpTransport> transport;
   std::shared_ptr<aws::CredentialsProvider> credentials;
+  // Asks for ReturnConsumedCapacity=TOTAL on every item, query and batch
+  // call, so counters() and ProcessRequestCounters() can sum it. Replies
+  // grow by a few dozen bytes; no capacity is spent on it.
+  bool track_consumed_capacity = true;
 };
 
 // One entry of a TransactionCanceledException's CancellationReasons.
@@ -336,18 +340,32 @@ struct TimeToLiveDescription {
   std::string attribute_name;
 };
 
-// Request counts per operation (HTTP attempts, retries included).
+// Request counts per operation (HTTP attempts, retries included), the
+// retries among them, and the capacity units DynamoDB reported as consumed.
+// Lock-free; safe to read while clients count.
 class RequestCounters {
  public:
-  uint64_t Get(Operation op) const { return counts_[static_cast<size_t>(op)].load(); }
+  uint64_t Get(Operation op) const { return counts_[Index(op)].load(); }
+  uint64_t Retries(Operation op) const { return retries_[Index(op)].load(); }
+  double ConsumedCapacity(Operation op) const {
+    return static_cast<double>(capacity_millis_[Index(op)].load()) / 1000;
+  }
   uint64_t Total() const;
-  void Increment(Operation op) { counts_[static_cast<size_t>(op)].fetch_add(1); }
+  void Increment(Operation op) { counts_[Index(op)].fetch_add(1); }
+  void IncrementRetries(Operation op) { retries_[Index(op)].fetch_add(1); }
+  void AddConsumedCapacity(Operation op, double units);
   void Reset();
   std::map<std::string, uint64_t> Snapshot() const;  // non-zero entries by name
 
  private:
+  static size_t Index(Operation op) { return static_cast<size_t>(op); }
   std::array<std::atomic<uint64_t>, kOperationCount> counts_{};
+  std::array<std::atomic<uint64_t>, kOperationCount> retries_{};
+  std::array<std::atomic<uint64_t>, kOperationCount> capacity_millis_{};
 };
+
+// The sum over every Client of this process (what /metrics exports).
+const RequestCounters& ProcessRequestCounters();
 
 class Client {
  public:

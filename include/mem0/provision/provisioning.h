@@ -151,9 +151,12 @@ Result<std::string> CloudFormationTemplate(const TablesConfig& config,
 // The same template as a JSON document (CloudFormation accepts both).
 Result<std::string> CloudFormationTemplateJson(const TablesConfig& config);
 
-// dynamodb-shell script: DROP TABLE IF EXISTS / CREATE TABLE / ALTER TABLE
-// ... SET TTL (and SET PITR ENABLED) for both tables.
-Result<std::string> DdbshSchema(const TablesConfig& config, std::string_view generated_by = {});
+// dynamodb-shell script: CREATE TABLE IF NOT EXISTS / ALTER TABLE ... SET TTL
+// (and SET PITR ENABLED) for both tables, safe to run on a live deployment.
+// With `drop_existing` each table is dropped first (DROP TABLE IF EXISTS,
+// then CREATE TABLE): every item is lost, so only an explicit flag asks.
+Result<std::string> DdbshSchema(const TablesConfig& config, std::string_view generated_by = {},
+                                bool drop_existing = false);
 
 // One statement of the ddbsh subset that DdbshSchema emits.
 struct DdbshStatement {

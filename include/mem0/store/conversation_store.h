@@ -111,6 +111,10 @@ class ConversationStore {
 struct SqliteConfig {
   std::string path;  // empty: ~/.mem0/mem0.db (parent folders are created)
   int busy_timeout_ms = 30000;
+  // "normal" (default): WAL with synchronous=NORMAL; a process crash loses
+  // nothing, a power loss or OS crash may roll back the last acknowledged
+  // writes. "full": every commit is fsynced (durable; writes cost more).
+  std::string synchronous = "normal";
   int ttl_days = 0;              // > 0: conversations expire after this many days
   std::shared_ptr<Clock> clock;  // null: SystemClock()
 };

@@ -201,6 +201,7 @@ struct DynamoDBGraphConfig : dynamodb::ConnectionConfig {
 struct SqliteGraphConfig {
   std::string path;  // empty: ~/.mem0/mem0.db
   int busy_timeout_ms = 30000;
+  std::string synchronous = "normal";  // or "full"; see SqliteConfig
   std::shared_ptr<Clock> clock;
 };
 
