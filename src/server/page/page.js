@@ -70,6 +70,8 @@
 
   function showKeyForm(rejected) {
     document.body.dataset.state = 'needs-key';
+    $('empty').hidden = false;
+    $('empty').textContent = 'This server needs an API key: enter it above.';
     $('key-form').hidden = false;
     $('key-input').value = '';
     $('key-input').focus();
