@@ -1,10 +1,12 @@
 #include "server/graph_view.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/parallel.h"
 #include "memory/memory_records.h"
 
 namespace mem0::server {
@@ -14,6 +16,26 @@ using Json = nlohmann::json;
 
 // Neighbours read per node; a node with more is drawn with the first ones.
 constexpr int kMaxNeighboursPerNode = 200;
+// Neighbour reads in flight at once (each is a query on DynamoDB).
+constexpr std::size_t kReadParallelism = 8;
+
+// The outgoing neighbours of each node, in the order of `ids`.
+Result<std::vector<std::vector<store::RelatedMemory>>> Outgoing(
+    store::GraphStore& graph, const std::vector<std::string>& ids) {
+  store::RelatedQuery query;
+  query.direction = store::Direction::kOutgoing;
+  query.limit = kMaxNeighboursPerNode;
+  std::vector<std::vector<store::RelatedMemory>> out(ids.size());
+  std::vector<std::function<Result<void>()>> tasks;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    tasks.push_back([&graph, &ids, &out, &query, i]() -> Result<void> {
+      MEM0_ASSIGN_OR_RETURN(out[i], graph.GetRelatedMemories(ids[i], query));
+      return {};
+    });
+  }
+  MEM0_RETURN_IF_ERROR(RunParallel(std::move(tasks), kReadParallelism));
+  return out;
+}
 
 std::string EntityLabel(std::string name) {
   std::replace(name.begin(), name.end(), '_', ' ');
@@ -69,13 +91,13 @@ Result<std::string> GraphJson(memory::Memory& memory, store::GraphStore* graph,
 
   // Memory -> entity mentions, and relations drawn between two memories.
   std::map<std::string, Json> entities;  // id -> node, in id order
-  store::RelatedQuery outgoing;
-  outgoing.direction = store::Direction::kOutgoing;
-  outgoing.limit = kMaxNeighboursPerNode;
+  std::vector<std::string> ids;
+  for (const auto& item : page.results) ids.push_back(item.id);
+  MEM0_ASSIGN_OR_RETURN(auto around_memories, Outgoing(*graph, ids));
   std::set<std::string> seen_edges;
-  for (const auto& item : page.results) {
-    MEM0_ASSIGN_OR_RETURN(auto neighbours, graph->GetRelatedMemories(item.id, outgoing));
-    for (const auto& n : neighbours) {
+  for (std::size_t i = 0; i < page.results.size(); ++i) {
+    const auto& item = page.results[i];
+    for (const auto& n : around_memories[i]) {
       if (!seen_edges.insert(n.edge_id).second) continue;
       if (n.relationship == memory::kMentionsEdge) {
         if (!entities.count(n.node_id)) {
@@ -95,9 +117,12 @@ Result<std::string> GraphJson(memory::Memory& memory, store::GraphStore* graph,
     }
   }
   // Relations among the entities drawn.
-  for (const auto& [id, node] : entities) {
-    MEM0_ASSIGN_OR_RETURN(auto neighbours, graph->GetRelatedMemories(id, outgoing));
-    for (const auto& n : neighbours) {
+  std::vector<std::string> entity_ids;
+  for (const auto& [id, node] : entities) entity_ids.push_back(id);
+  MEM0_ASSIGN_OR_RETURN(auto around_entities, Outgoing(*graph, entity_ids));
+  for (std::size_t i = 0; i < entity_ids.size(); ++i) {
+    const std::string& id = entity_ids[i];
+    for (const auto& n : around_entities[i]) {
       if (memory::IsInternalEdge(n.relationship) || !entities.count(n.node_id)) continue;
       if (!seen_edges.insert(n.edge_id).second) continue;
       add_edge(n.edge_id, id, n.node_id, "relation", n.relationship);
