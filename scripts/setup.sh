@@ -12,6 +12,8 @@ packages=(
   # CI (scripts/test.sh): Ninja, ccache, Clang with its sanitizer runtimes
   # (ThreadSanitizer), and `file` for cpack's dpkg-shlibdeps step.
   ninja-build ccache clang libclang-rt-14-dev file
+  # The page test (tests/integration/page_test.cc) drives headless Chromium.
+  chromium fonts-dejavu-core
 )
 
 missing=()
@@ -42,28 +44,34 @@ if ! python_with_boto3 >/dev/null; then
 fi
 
 # The MCP test drives `mem0 mcp` with the official TypeScript SDK, pinned in
-# tests/mcp/package-lock.json. Installed with `npm ci` when the lock file
-# changed since the last install (a stamp in node_modules records it); when
-# npm fails (offline) an installed copy is kept.
-mcp_sdk() {
+# tests/mcp/package-lock.json; the page test drives Chromium with
+# puppeteer-core (no browser download), pinned in tests/page. Each is
+# installed with `npm ci` when its lock file changed since the last install
+# (a stamp in node_modules records it); when npm fails (offline) an
+# installed copy is kept.
+npm_ci() {  # FOLDER (under tests/) PACKAGE (the one that must be there)
   local dir stamp want
-  dir="$(dirname "$0")/../tests/mcp"
+  dir="$(dirname "$0")/../tests/$1"
   stamp="$dir/node_modules/.mem0-lock-sha256"
   want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
-  echo "setup: npm ci in tests/mcp"
+  echo "setup: npm ci in tests/$1"
   if (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
     echo "$want" >"$stamp"
-  elif [ -d "$dir/node_modules/@modelcontextprotocol/sdk" ]; then
-    echo "setup: npm ci failed; keeping the installed tests/mcp/node_modules" >&2
+  elif [ -d "$dir/node_modules/$2" ]; then
+    echo "setup: npm ci failed; keeping the installed tests/$1/node_modules" >&2
   else
-    echo "setup: npm ci in tests/mcp failed" >&2
+    echo "setup: npm ci in tests/$1 failed" >&2
     return 1
   fi
 }
+node_packages() {
+  npm_ci mcp @modelcontextprotocol/sdk
+  npm_ci page puppeteer-core
+}
 
 if [ ${#missing[@]} -eq 0 ]; then
-  mcp_sdk
+  node_packages
   echo "setup: all dependencies present"
   exit 0
 fi
@@ -74,5 +82,5 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-mcp_sdk
+node_packages
 echo "setup: done"

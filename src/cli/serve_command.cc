@@ -51,7 +51,7 @@ void AddServeCommand(CLI::App& app, Runner& runner) {
       server::McpOptions mcp_options;
       mcp_options.pinned_user_id = PinnedUser(*mcp_user);
       auto mcp = std::make_shared<server::McpHandler>(*opened->memory, opened->graph, mcp_options);
-      auto created = server::Server::Create(opened->memory, *options, mcp);
+      auto created = server::Server::Create(opened->memory, *options, mcp, opened->graph);
       if (!created.ok()) return fail(created.error());
       auto& http = **created;
       if (auto started = http.Start(); !started.ok()) return fail(started.error());

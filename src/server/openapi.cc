@@ -74,6 +74,19 @@ Json Message(const std::string& text) {
           {"properties", {{"message", {{"type", "string"}, {"const", text}}}}}};
 }
 
+// One of the page's files: no API key needed (they hold no data).
+Json PageFile(const std::string& id, const std::string& summary, const std::string& type) {
+  return {{"get",
+           {{"operationId", id},
+            {"summary", summary},
+            {"security", Json::array()},
+            {"responses",
+             {{"200",
+               {{"description", "the file"},
+                {"content", {{type, {{"schema", {{"type", "string"}}}}}}}}},
+              {"304", {{"description", "not modified (If-None-Match)"}}}}}}}};
+}
+
 Json BuildDocument() {
   const Json string = {{"type", "string"}};
   const Json nullable_string = {{"type", Json::array({"string", "null"})}};
@@ -153,6 +166,32 @@ Json BuildDocument() {
          {{"results", {{"type", "array"}, {"items", Ref("MemoryItem")}}},
           {"relations", {{"type", "array"}, {"items", Ref("Relation")}}},
           {"next_token", string}}}}},
+      {"GraphNode",
+       {{"type", "object"},
+        {"required", Json::array({"id", "kind", "label"})},
+        {"properties",
+         {{"id", string},
+          {"kind", {{"enum", Json::array({"memory", "entity"})}}},
+          {"label", string},
+          {"created_at", string},
+          {"updated_at", nullable_string},
+          {"entity_type", string}}}}},
+      {"GraphEdge",
+       {{"type", "object"},
+        {"required", Json::array({"id", "source", "target", "kind", "label"})},
+        {"properties",
+         {{"id", string},
+          {"source", string},
+          {"target", string},
+          {"kind", {{"enum", Json::array({"mentions", "relation"})}}},
+          {"label", string}}}}},
+      {"Graph",
+       {{"type", "object"},
+        {"required", Json::array({"nodes", "edges", "truncated"})},
+        {"properties",
+         {{"nodes", {{"type", "array"}, {"items", Ref("GraphNode")}}},
+          {"edges", {{"type", "array"}, {"items", Ref("GraphEdge")}}},
+          {"truncated", {{"type", "boolean"}}}}}}},
       {"HistoryEntry",
        {{"type", "object"},
         {"properties",
@@ -170,6 +209,11 @@ Json BuildDocument() {
   list_params.push_back(
       QueryParam("limit", {{"type", "integer"}, {"minimum", 1}}, "page size (default 100)"));
   list_params.push_back(QueryParam("next_token", string, "next_token of the previous page"));
+
+  Json graph_params = ScopeParams();
+  graph_params.push_back(QueryParam("limit",
+                                    {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}},
+                                    "memories drawn, oldest first (default 200)"));
 
   Json updated = Message("Memory updated successfully!");
   updated["properties"]["result"] = Ref("MemoryItem");
@@ -226,6 +270,18 @@ Json BuildDocument() {
                           {{"description", "metrics"},
                            {"content", {{"text/plain", {{"schema", string}}}}}},
                           Errors({401}))}}},
+      {"/graph",
+       {{"get", Operation("memory_graph",
+                          "The scope's memories, the entities they mention and their relations",
+                          Reply("nodes and edges", Ref("Graph")), Errors({400, 401, 503}),
+                          graph_params)}}},
+      {"/", PageFile("page",
+                     "The page: lists, searches and draws a scope's memories "
+                     "(/?user_id=U opens on that user's)",
+                     "text/html")},
+      {"/page.js", PageFile("page_script", "The page's script", "text/javascript")},
+      {"/page.css", PageFile("page_style", "The page's style sheet", "text/css")},
+      {"/favicon.svg", PageFile("page_icon", "The page's icon", "image/svg+xml")},
       {"/openapi.json",
        {{"get",
          Operation("openapi", "This document", Reply("OpenAPI 3.1", object), Errors({401}))}}},

@@ -1,6 +1,7 @@
 // mem0's REST server on cpp-httplib: one catch-all handler per method routes
 // by hand, so unknown routes are 404, known routes with another method 405,
-// and every reply (also httplib's own 413) is {"detail": ...} JSON.
+// and every error (also httplib's own 413) is {"detail": ...} JSON. The
+// page's files (src/server/page/, compiled in) are served from memory.
 #include "mem0/server/server.h"
 
 #include <httplib.h>
@@ -20,7 +21,9 @@
 #include "core/encoding.h"
 #include "core/hash.h"
 #include "core/url.h"
+#include "server/graph_view.h"
 #include "server/metrics.h"
+#include "server/page_assets.h"
 
 namespace mem0::server {
 namespace {
@@ -34,7 +37,8 @@ struct Reply {
   int status = 200;
   std::string body;  // JSON text unless content_type says otherwise
   std::string content_type = "application/json";
-  std::string allow;  // Allow header for 405
+  std::string allow;                                         // Allow header for 405
+  std::vector<std::pair<std::string, std::string>> headers;  // more headers
 };
 
 Reply Detail(int status, const std::string& detail) {
@@ -181,7 +185,9 @@ struct Route {
 };
 
 Route Match(const std::string& path) {
+  if (FindPageAsset(path)) return {path, "", {"GET"}};
   if (path == "/health") return {"/health", "", {"GET"}};
+  if (path == "/graph") return {"/graph", "", {"GET"}};
   if (path == "/metrics") return {"/metrics", "", {"GET"}};
   if (path == "/openapi.json") return {"/openapi.json", "", {"GET"}};
   if (path == "/search") return {"/search", "", {"POST"}};
@@ -224,13 +230,32 @@ bool SameKey(const std::string& given, const std::string& expected) {
   return diff == 0;
 }
 
+// One of the page's files: revalidated on every load (ETag), under the
+// page's Content-Security-Policy.
+Reply PageReply(const PageAsset& asset, const httplib::Request& request) {
+  Reply reply{200, std::string(asset.body), asset.content_type};
+  if (request.get_header_value("If-None-Match") == asset.etag) {
+    reply = {304, "", ""};
+  }
+  reply.headers = {{"ETag", asset.etag},
+                   {"Cache-Control", "no-cache"},
+                   {"Content-Security-Policy", kPageContentSecurityPolicy},
+                   {"X-Content-Type-Options", "nosniff"},
+                   {"Referrer-Policy", "no-referrer"},
+                   {"X-Frame-Options", "DENY"}};
+  return reply;
+}
+
 thread_local std::optional<std::chrono::steady_clock::time_point> request_start;
 
 class HttpServer final : public Server {
  public:
   HttpServer(std::shared_ptr<memory::Memory> memory, ServerOptions options,
-             std::shared_ptr<McpHandler> mcp)
-      : memory_(std::move(memory)), options_(std::move(options)), mcp_(std::move(mcp)) {}
+             std::shared_ptr<McpHandler> mcp, std::shared_ptr<store::GraphStore> graph)
+      : memory_(std::move(memory)),
+        options_(std::move(options)),
+        mcp_(std::move(mcp)),
+        graph_(std::move(graph)) {}
   ~HttpServer() override { Stop(); }
 
   Result<void> Start() override;
@@ -245,6 +270,7 @@ class HttpServer final : public Server {
   std::shared_ptr<memory::Memory> memory_;
   ServerOptions options_;
   std::shared_ptr<McpHandler> mcp_;
+  std::shared_ptr<store::GraphStore> graph_;  // may be null
   Metrics metrics_;
   std::unique_ptr<httplib::Server> http_;
   std::thread listener_;
@@ -268,7 +294,10 @@ bool HttpServer::Authorized(const httplib::Request& request) const {
 
 Reply HttpServer::Dispatch(const httplib::Request& request) {
   Route route = Match(request.path);
-  if (route.name != "/health" && !Authorized(request)) {
+  // The page's files carry no data: they load without a key, and the page
+  // asks for one when the API answers 401.
+  const bool open_route = route.name == "/health" || FindPageAsset(route.name) != nullptr;
+  if (!open_route && !Authorized(request)) {
     return Detail(401, "missing or invalid API key");
   }
   if (route.name.empty()) return Detail(404, "Not Found");
@@ -291,6 +320,22 @@ Reply HttpServer::Handle(const Route& route, const httplib::Request& request) {
   if (memory_route && route.id.size() > 1024) return Detail(404, "Memory not found");
 
   if (route.name == "/health") return JsonReply({{"status", "ok"}});
+  if (const PageAsset* asset = FindPageAsset(route.name)) return PageReply(*asset, request);
+  if (route.name == "/graph") {
+    memory::Scope scope = QueryScope(request);
+    int limit = kDefaultGraphMemories;
+    if (request.has_param("limit")) {
+      limit = ParseLimit(QueryValue(request, "limit"), "limit");
+      if (limit > kMaxGraphMemories) {
+        throw BadInput{"limit: expected an integer from 1 to " + std::to_string(kMaxGraphMemories)};
+      }
+    }
+    auto graph = GraphJson(*memory_, graph_.get(), scope, limit);
+    if (!graph.ok()) return FromError(graph.error());
+    Reply reply{200, std::move(*graph)};
+    reply.headers.emplace_back("Cache-Control", "no-store");
+    return reply;
+  }
   if (route.name == "/metrics") {
     return {200, metrics_.Render(), "text/plain; version=0.0.4; charset=utf-8"};
   }
@@ -422,6 +467,7 @@ Result<void> HttpServer::Start() {
     }
     response.status = reply.status;
     if (!reply.allow.empty()) response.set_header("Allow", reply.allow);
+    for (const auto& [name, value] : reply.headers) response.set_header(name, value);
     if (!reply.content_type.empty()) response.set_content(reply.body, reply.content_type.c_str());
   };
   const std::string any = ".*";
@@ -494,7 +540,8 @@ void HttpServer::Stop() {
 
 Result<std::unique_ptr<Server>> Server::Create(std::shared_ptr<memory::Memory> memory,
                                                ServerOptions options,
-                                               std::shared_ptr<McpHandler> mcp) {
+                                               std::shared_ptr<McpHandler> mcp,
+                                               std::shared_ptr<store::GraphStore> graph) {
   if (!memory) return MakeError(ErrorCode::kInvalidArgument, "server: no memory");
   if (options.port < 0 || options.port > 65535) {
     return MakeError(ErrorCode::kInvalidArgument, "port: expected 0 to 65535");
@@ -512,7 +559,7 @@ Result<std::unique_ptr<Server>> Server::Create(std::shared_ptr<memory::Memory> m
                          " without an API key (set one, or pass --allow-remote-without-key)");
   }
   return std::unique_ptr<Server>(
-      new HttpServer(std::move(memory), std::move(options), std::move(mcp)));
+      new HttpServer(std::move(memory), std::move(options), std::move(mcp), std::move(graph)));
 }
 
 }  // namespace mem0::server

@@ -3,107 +3,24 @@
 // http.client + json): every route with mem0's shapes, paging, history, the
 // bad-input table, the API key, /metrics and /openapi.json; then SIGTERM
 // must end it with exit code 0.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <fstream>
 #include <future>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <thread>
 
 #include "support/fake_openai_server.h"
 #include "support/memory_fixture.h"
+#include "support/serve_process.h"
 #include "support/test_env.h"
 
 namespace mem0 {
 namespace {
-
-// `mem0 ARGS` with stderr in a file; waits for the "listening on" line.
-class ServeProcess {
- public:
-  ServeProcess(const std::vector<std::string>& args, const std::vector<std::string>& env) {
-    err_path_ = "/tmp/" + testing::UniqueName("mem0-serve") + ".err";
-    std::vector<std::string> argv = {MEM0_CLI_PATH};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<std::string> env_storage;
-    for (char** e = environ; *e; ++e) env_storage.emplace_back(*e);
-    env_storage.insert(env_storage.end(), env.begin(), env.end());
-    std::vector<char*> envp, argp;
-    for (auto& e : env_storage) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    for (auto& a : argv) argp.push_back(a.data());
-    argp.push_back(nullptr);
-    pid_ = fork();
-    if (pid_ == 0) {
-      int err = open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      int null = open("/dev/null", O_RDWR);
-      dup2(null, 0);
-      dup2(null, 1);
-      dup2(err, 2);
-      execve(argp[0], argp.data(), envp.data());
-      _exit(127);
-    }
-  }
-  ~ServeProcess() {
-    if (pid_ > 0 && !waited_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    unlink(err_path_.c_str());
-  }
-
-  std::string Stderr() const {
-    std::ifstream in(err_path_);
-    std::stringstream content;
-    content << in.rdbuf();
-    return content.str();
-  }
-
-  // The port from "mem0 serve: listening on http://127.0.0.1:PORT", or 0
-  // when the process exited or 20 s passed.
-  int WaitForPort() {
-    const std::string marker = "listening on http://127.0.0.1:";
-    for (int i = 0; i < 2000; ++i) {
-      std::string err = Stderr();
-      if (auto at = err.find(marker); at != std::string::npos && err.find('\n', at) != err.npos) {
-        return std::stoi(err.substr(at + marker.size()));
-      }
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        waited_ = true;
-        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        return 0;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return 0;
-  }
-
-  // Sends `signal` (unless it already exited) and returns the exit code.
-  int Stop(int signal = SIGTERM) {
-    if (!waited_) {
-      kill(pid_, signal);
-      int status = 0;
-      waitpid(pid_, &status, 0);
-      waited_ = true;
-      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    return exit_code_;
-  }
-
- private:
-  std::string err_path_;
-  pid_t pid_ = -1;
-  bool waited_ = false;
-  int exit_code_ = -1;
-};
 
 class ServerTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -115,7 +32,8 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
 
 TEST_P(ServerTest, Mem0RestClientSeesMem0Shapes) {
   const std::string key = "test-key-" + testing::UniqueName("k");
-  ServeProcess server({"--config", config_path_, "serve", "--port", "0"}, {"MEM0_API_KEY=" + key});
+  testing::ServeProcess server(MEM0_CLI_PATH, {"--config", config_path_, "serve", "--port", "0"},
+                               {"MEM0_API_KEY=" + key});
   int port = server.WaitForPort();
   ASSERT_GT(port, 0) << server.Stderr();
   auto result = testing::RunCommand({testing::PythonWithBoto3(),
@@ -129,7 +47,8 @@ TEST_P(ServerTest, Mem0RestClientSeesMem0Shapes) {
 }
 
 TEST_P(ServerTest, StopsCleanlyOnSigint) {
-  ServeProcess server({"--config", config_path_, "serve", "--port", "0", "--threads", "2"}, {});
+  testing::ServeProcess server(
+      MEM0_CLI_PATH, {"--config", config_path_, "serve", "--port", "0", "--threads", "2"}, {});
   ASSERT_GT(server.WaitForPort(), 0) << server.Stderr();
   EXPECT_EQ(server.Stop(SIGINT), 0) << server.Stderr();
 }
@@ -153,7 +72,8 @@ TEST_P(ServerTest, SigtermFinishesInFlightWrites) {
     out << "llm:\n  provider: openai\n  config: {model: fake, api_key: k, base_url: \""
         << model.base_url() << "\"}\n";
   }
-  ServeProcess server({"--config", config_path_, "serve", "--port", "0"}, {});
+  testing::ServeProcess server(MEM0_CLI_PATH, {"--config", config_path_, "serve", "--port", "0"},
+                               {});
   const int port = server.WaitForPort();
   ASSERT_GT(port, 0) << server.Stderr();
 
@@ -195,7 +115,7 @@ TEST_P(ServerTest, SigtermFinishesInFlightWrites) {
 // loaded at once through all three (mem0-bench serve spreads its connections
 // over them): every add acknowledged by any of them is listed exactly once.
 TEST_P(ServerTest, SeveralProcessesShareTheStoresWithoutLoss) {
-  std::vector<std::unique_ptr<ServeProcess>> servers;
+  std::vector<std::unique_ptr<testing::ServeProcess>> servers;
   std::string urls;
   for (int i = 0; i < 3; ++i) {
     servers.push_back(

@@ -153,6 +153,40 @@ for headers, key, want in [({}, None, 401), ({}, "wrong", 401),
         check(reply == {"detail": "missing or invalid API key"} and KEY not in json.dumps(reply),
               f"401 body: {reply}")
 
+# GET /graph: the scope's memories as nodes (no relations without an LLM).
+graph = ok("GET", "/graph?user_id=alice")
+listed = ok("GET", "/memories?user_id=alice")["results"]
+check(set(graph) == {"nodes", "edges", "truncated"} and graph["edges"] == []
+      and sorted(n["id"] for n in graph["nodes"]) == sorted(m["id"] for m in listed)
+      and all(n["kind"] == "memory" for n in graph["nodes"]) and graph["truncated"] is False,
+      f"graph: {graph}")
+check(len(ok("GET", "/graph?user_id=alice&limit=1")["nodes"]) == 1, "graph limit")
+check(ok("GET", "/graph?user_id=alice&limit=1")["truncated"] is True, "graph truncated")
+for path, words in [("/graph", "user_id"), ("/graph?user_id=alice&limit=0", "limit"),
+                    ("/graph?user_id=alice&limit=1001", "limit")]:
+    status, reply = call("GET", path)
+    check(status == 400 and words in reply.get("detail", ""), f"{path}: {status} {reply}")
+check(call("GET", "/graph?user_id=alice", key=None)[0] == 401, "graph needs the key")
+
+# The page's files load without a key, under a strict CSP, and revalidate.
+for path, ctype in [("/", "text/html"), ("/page.js", "text/javascript"), ("/page.css", "text/css"),
+                    ("/favicon.svg", "image/svg+xml")]:
+    conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
+    conn.request("GET", path)
+    resp = conn.getresponse()
+    body = resp.read()
+    csp = resp.getheader("Content-Security-Policy", "")
+    etag = resp.getheader("ETag", "")
+    check(resp.status == 200 and resp.getheader("Content-Type", "").startswith(ctype) and body
+          and "default-src 'none'" in csp and "script-src 'self'" in csp
+          and "unsafe-inline" not in csp and resp.getheader("Cache-Control") == "no-cache"
+          and resp.getheader("X-Content-Type-Options") == "nosniff" and etag,
+          f"page file {path}: {resp.status} {resp.getheaders()}")
+    conn.request("GET", path, headers={"If-None-Match": etag})
+    resp = conn.getresponse()
+    check(resp.status == 304 and resp.read() == b"", f"page file {path} revalidated: {resp.status}")
+    conn.close()
+
 # delete_all and reset.
 gone = ok("DELETE", "/memories?user_id=alice")
 check(gone == {"message": "All relevant memories deleted", "deleted": 2}, f"delete_all: {gone}")
@@ -168,7 +202,8 @@ served = {("/memories", "get"), ("/memories", "post"), ("/memories", "delete"),
           ("/memories/{memory_id}", "get"), ("/memories/{memory_id}", "put"),
           ("/memories/{memory_id}", "delete"), ("/memories/{memory_id}/history", "get"),
           ("/search", "post"), ("/reset", "post"), ("/health", "get"), ("/metrics", "get"),
-          ("/openapi.json", "get"), ("/mcp", "post")}
+          ("/openapi.json", "get"), ("/mcp", "post"), ("/graph", "get"), ("/", "get"),
+          ("/page.js", "get"), ("/page.css", "get"), ("/favicon.svg", "get")}
 documented = {(p, m) for p, ops in spec["paths"].items() for m in ops}
 check(documented == served, f"openapi routes: {sorted(documented ^ served)}")
 for path, method in sorted(documented):

@@ -5,6 +5,21 @@
 // mem0's JSON; errors are {"detail": "..."} with 400 / 401 / 404 / 405 / 413
 // for what a client sent and 503 / 500 for storage and internal failures.
 //
+// Beyond mem0's routes:
+//  - GET /graph?user_id=U (or agent_id / run_id; limit 1..1000, default 200
+//    memories, oldest first): the scope's memory graph, read-only,
+//    {"nodes": [{"id", "kind": "memory"|"entity", "label", ...}],
+//     "edges": [{"id", "source", "target", "kind": "mentions"|"relation",
+//     "label"}], "truncated": bool}. Entities and their links need the
+//    graph store (Create's `graph`); without it only memories are listed.
+//  - GET / (also /?user_id=U), /page.js, /page.css, /favicon.svg: a page
+//    that lists, searches and draws a scope's memories through the routes
+//    above (src/server/page/, compiled in). These files need no API key
+//    (they hold no data; the page asks for the key when the API answers
+//    401) and are served with a strict Content-Security-Policy (same
+//    origin only, no inline script or style), ETag and Cache-Control:
+//    no-cache.
+//
 // Thread-safety: Start/Stop/port may be called from any thread; requests
 // are served by a worker pool sharing the Memory (which is thread-safe).
 #ifndef MEM0_SERVER_SERVER_H_
@@ -17,6 +32,7 @@
 #include "mem0/core/result.h"
 #include "mem0/memory/memory.h"
 #include "mem0/server/mcp.h"
+#include "mem0/store/graph_store.h"
 
 namespace mem0::server {
 
@@ -39,9 +55,12 @@ class Server {
   // Checks the options (kInvalidArgument: bad port, non-loopback host
   // without a key, ...). Nothing is bound yet.
   // `mcp` (optional) answers POST /mcp, MCP's streamable HTTP transport.
+  // `graph` (optional; the graph store the Memory uses) lets GET /graph
+  // draw the entities memories mention and their relations.
   static Result<std::unique_ptr<Server>> Create(std::shared_ptr<memory::Memory> memory,
                                                 ServerOptions options,
-                                                std::shared_ptr<McpHandler> mcp = nullptr);
+                                                std::shared_ptr<McpHandler> mcp = nullptr,
+                                                std::shared_ptr<store::GraphStore> graph = nullptr);
   virtual ~Server() = default;
 
   // Binds and starts serving on a background thread; returns once the
