@@ -39,6 +39,7 @@ struct Endpoint {
 std::unique_ptr<httplib::Client> Connect(const Endpoint& endpoint, const std::string& api_key) {
   auto client = std::make_unique<httplib::Client>(endpoint.host, endpoint.port);
   client->set_keep_alive(true);
+  client->set_tcp_nodelay(true);
   client->set_connection_timeout(5);
   client->set_read_timeout(30);
   if (!api_key.empty()) client->set_default_headers({{"X-API-Key", api_key}});

@@ -22,7 +22,9 @@ void AddServeCommand(CLI::App& app, Runner& runner) {
   serve->add_option("--api-key", options->api_key,
                     "require this key in X-API-Key or Authorization: Bearer (default: "
                     "$MEM0_API_KEY)");
-  serve->add_option("--threads", options->threads, "worker threads (0: 2 x cores)")
+  serve
+      ->add_option("--threads", options->threads,
+                   "worker threads, one per open connection (0: 8 per core, at least 64)")
       ->check(CLI::Range(0, 1024));
   serve->add_flag("--allow-remote-without-key", options->allow_remote_without_key,
                   "serve a non-loopback host without an API key");

@@ -448,7 +448,10 @@ Result<void> HttpServer::Start() {
   http_ = std::make_unique<httplib::Server>();
   int threads = options_.threads;
   if (threads <= 0) {
-    threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()) * 2);
+    // cpp-httplib holds a worker for as long as a keep-alive connection is
+    // open, so the pool is sized for connections, not only for cores: idle
+    // workers cost a parked thread each.
+    threads = static_cast<int>(std::max(64u, std::thread::hardware_concurrency() * 8));
   }
   http_->new_task_queue = [threads] {
     return new httplib::ThreadPool(static_cast<std::size_t>(threads));
@@ -457,6 +460,10 @@ Result<void> HttpServer::Start() {
   http_->set_read_timeout(options_.read_timeout_seconds, 0);
   http_->set_write_timeout(options_.write_timeout_seconds, 0);
   http_->set_keep_alive_timeout(5);
+  http_->set_keep_alive_max_count(1000);
+  // Replies go out as headers then body; without this, Nagle's algorithm
+  // and the client's delayed ACK add 40 ms to every small reply.
+  http_->set_tcp_nodelay(true);
 
   auto handler = [this](const httplib::Request& request, httplib::Response& response) {
     Reply reply;

@@ -101,6 +101,11 @@ TEST_P(CliConversationTest, BadInputFailsWithTheFieldNamed) {
   result = Run({"conversation", "store", "--user", "u1", "--metadata", "[1]"}, "[]");
   EXPECT_NE(result.exit_code, 0);
   EXPECT_NE(result.err.find("metadata"), std::string::npos) << result.err;
+  // An endless input is cut at the bound, not read forever.
+  result = Run({"conversation", "store", "--user", "u1", "--file", "/dev/zero"}, "");
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.err.find("--file: input is larger than 16777216 bytes"), std::string::npos)
+      << result.err;
 }
 
 TEST_P(CliConversationTest, HistoryAddAndGet) {

@@ -754,6 +754,12 @@ TEST_P(ConversationConformanceTest, MalformedMessagesAndMetadataAreRejectedWriti
       R"([{"role": "user", "content": "ok"}, {"role": "user"}])",
       "[{\"role\": \"user\", \"content\": \"bad \xff utf-8\"}]",
       R"([{"role": "user", "content": "lone \ud800 surrogate"}])",
+      // Nesting past the limit (64) is refused before any recursive parse:
+      // 100,000 levels once overflowed the stack.
+      R"([{"role": "user", "content": "x", "extra": )" + std::string(100000, '[') +
+          std::string(100000, ']') + "}]",
+      R"([{"role": "user", "content": "x", "extra": )" + std::string(65, '[') +
+          std::string(65, ']') + "}]",
   };
   for (const auto& messages : bad_messages) {
     SCOPED_TRACE("messages: " + messages);

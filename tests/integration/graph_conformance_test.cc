@@ -336,11 +336,17 @@ TEST_P(GraphConformanceTest, BadInputIsRejectedAndWritesNothing) {
   expect_invalid(store().CreateRelationship("a", "a", "T", "not json"), "properties");
   expect_invalid(store().CreateRelationship("", "a", "T", "{}"), "node_id");
   expect_invalid(store().UpdateNode("a", std::nullopt, "[]"), "metadata");
+  // 30,000 levels (60 KB, under the size cap) once overflowed the stack.
+  const std::string deep = R"({"a":)" + std::string(30000, '[') + std::string(30000, ']') + "}";
+  expect_invalid(store().CreateMemoryNode("x", deep, "m3"), "metadata");
+  expect_invalid(store().UpdateNode("a", std::nullopt, deep), "metadata");
+  expect_invalid(store().CreateRelationship("a", "a", "T", deep), "properties");
   expect_invalid(store().DeleteRelationship("mem0-scope-member:a"), "edge_id");
   expect_invalid(store().GetScopeVersion(""), "scope");
   expect_invalid(store().GetScopeVersion("bad \xff utf8"), "scope");
   EXPECT_FALSE(store().GetNode("m1")->has_value());
   EXPECT_FALSE(store().GetNode("m2")->has_value());
+  EXPECT_FALSE(store().GetNode("m3")->has_value());
   EXPECT_TRUE(store().GetRelatedMemories("a", {})->empty());
   EXPECT_EQ(json::parse((*store().GetNode("a"))->metadata_json), json({{"id", "a"}}));
 }

@@ -724,14 +724,14 @@ TEST(DdbshTest, EveryOptionRoundTripsThroughTheParser) {
     }
   }
   EXPECT_EQ((*statements)[1].ttl_attribute, "ttl");
-  EXPECT_EQ((*statements)[3].kind, provision::DdbshStatement::Kind::kSetPitr);
+  EXPECT_EQ((*statements)[2].kind, provision::DdbshStatement::Kind::kSetPitr);
 
   // The AWS managed key is written as its alias and read back as the default.
   config.sse_kms_key = "aws/dynamodb";
   auto managed = provision::ParseDdbsh(*provision::DdbshSchema(config));
   ASSERT_TRUE(managed.ok());
-  ASSERT_TRUE((*managed)[1].create.sse);
-  EXPECT_EQ((*managed)[1].create.sse->kms_master_key_id, "");
+  ASSERT_TRUE((*managed)[0].create.sse);
+  EXPECT_EQ((*managed)[0].create.sse->kms_master_key_id, "");
 }
 
 TEST(DdbshTest, RejectsAnythingOutsideTheSubsetNamingTheLine) {
@@ -1169,7 +1169,7 @@ TEST_F(TablesCliTest, ApplyDdbshFromStdinMakesTablesThatPassCheck) {
   ASSERT_EQ(script.exit_code, 0);
   auto dry = Tables({"apply-ddbsh", "--dry-run"}, script.out);
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
-  EXPECT_EQ(Json::parse(dry.out)["statements"].size(), 5u);
+  EXPECT_EQ(Json::parse(dry.out)["statements"].size(), 3u);  // create, ttl, create
   EXPECT_FALSE(Exists(config_.conversation_table));
 
   auto applied = Tables({"apply-ddbsh"}, script.out);

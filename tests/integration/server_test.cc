@@ -38,7 +38,7 @@ TEST_P(ServerTest, Mem0RestClientSeesMem0Shapes) {
   ASSERT_GT(port, 0) << server.Stderr();
   auto result = testing::RunCommand({testing::PythonWithBoto3(),
                                      MEM0_SOURCE_DIR "/tests/support/rest_client_check.py",
-                                     "127.0.0.1", std::to_string(port), key});
+                                     "127.0.0.1", std::to_string(port), key, GetParam()});
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_NE(result.out.find("OK"), std::string::npos) << result.out;
   EXPECT_EQ(server.Stop(SIGTERM), 0) << server.Stderr();
@@ -118,10 +118,11 @@ TEST_P(ServerTest, SeveralProcessesShareTheStoresWithoutLoss) {
   std::vector<std::unique_ptr<testing::ServeProcess>> servers;
   std::string urls;
   for (int i = 0; i < 3; ++i) {
-    servers.push_back(
-        std::make_unique<ServeProcess>(std::vector<std::string>{"--config", config_path_, "serve",
-                                                                "--port", "0", "--threads", "4"},
-                                       std::vector<std::string>{}));
+    servers.push_back(std::make_unique<testing::ServeProcess>(
+        MEM0_CLI_PATH,
+        std::vector<std::string>{"--config", config_path_, "serve", "--port", "0", "--threads",
+                                 "4"},
+        std::vector<std::string>{}));
     const int port = servers.back()->WaitForPort();
     ASSERT_GT(port, 0) << servers.back()->Stderr();
     urls += (urls.empty() ? "" : ",") + std::string("http://127.0.0.1:") + std::to_string(port);

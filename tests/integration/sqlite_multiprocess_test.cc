@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -285,6 +286,41 @@ TEST(SqliteConversationStoreTest, DefaultPathIsDotMem0UnderHome) {
   }
   ASSERT_TRUE(store.ok()) << store.error().ToString();
   EXPECT_TRUE(std::filesystem::exists(home + "/.mem0/mem0.db"));
+}
+
+// Memories are private whatever the umask: folders the store creates are
+// 0700, a new database file (and so its -wal and -shm) 0600.
+TEST(SqliteConversationStoreTest, NewFilesAreReadableByTheOwnerOnly) {
+  TempDir dir;
+  const mode_t old_umask = umask(022);
+  const std::string path = dir.File("a/b/mem0.db");
+  auto store = store::MakeSqliteConversationStore(store::SqliteConfig{path});
+  umask(old_umask);
+  ASSERT_TRUE(store.ok()) << store.error().ToString();
+  ASSERT_TRUE((*store)->StoreConversation("alice", R"([{"role": "user", "content": "x"}])").ok());
+  namespace fs = std::filesystem;
+  auto mode = [](const std::string& p) { return fs::status(p).permissions() & fs::perms::all; };
+  EXPECT_EQ(mode(dir.File("a")), fs::perms::owner_all);
+  EXPECT_EQ(mode(dir.File("a/b")), fs::perms::owner_all);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    SCOPED_TRACE(suffix);
+    EXPECT_EQ(mode(path + suffix), fs::perms::owner_read | fs::perms::owner_write);
+  }
+}
+
+// synchronous: full is accepted; anything but normal/full is refused.
+TEST(SqliteConversationStoreTest, SynchronousSettingIsAcceptedOrRefused) {
+  TempDir dir;
+  store::SqliteConfig config{dir.File("sync.db")};
+  config.synchronous = "full";
+  auto store = store::MakeSqliteConversationStore(config);
+  ASSERT_TRUE(store.ok()) << store.error().ToString();
+  ASSERT_TRUE((*store)->StoreConversation("alice", R"([{"role": "user", "content": "x"}])").ok());
+  config.synchronous = "sometimes";
+  auto refused = store::MakeSqliteConversationStore(config);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(refused.error().message.find("synchronous"), std::string::npos);
 }
 
 TEST(SqliteConversationStoreTest, ReopeningKeepsDataAndSchema) {

@@ -8,6 +8,7 @@ import json
 import sys
 
 HOST, PORT, KEY = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+ENGINE = sys.argv[4] if len(sys.argv) > 4 else "sqlite"
 failures = []
 
 
@@ -261,6 +262,25 @@ check(any(l.startswith('mem0_http_request_duration_seconds_bucket{route="/search
           for l in lines), "latency histogram")
 check(any(l.startswith("process_resident_memory_bytes ") for l in lines), "process figures")
 check(KEY not in metrics, "key not in metrics")
+
+
+def total(name):
+    return sum(float(l.rsplit(" ", 1)[1]) for l in lines if l.startswith(name + "{") or
+               l.startswith(name + " "))
+
+
+# Storage figures: DynamoDB requests, retries and consumed capacity by
+# operation; SQLite lock waits.
+check(any(l.startswith("mem0_sqlite_busy_waits_total ") for l in lines), "sqlite busy waits")
+check(any(l.startswith("# TYPE mem0_dynamodb_retries_total counter") for l in lines),
+      "dynamodb retries")
+if ENGINE == "dynamodb":
+    check(total("mem0_dynamodb_requests_total") > 10, f"dynamodb requests: {metrics[-3000:]}")
+    check(any(l.startswith('mem0_dynamodb_requests_total{operation="Query"} ') for l in lines),
+          "requests by operation")
+    check(total("mem0_dynamodb_consumed_capacity_units_total") > 0, "consumed capacity")
+else:
+    check(total("mem0_dynamodb_requests_total") == 0, "no dynamodb requests on sqlite")
 
 if failures:
     print("\n".join(failures))

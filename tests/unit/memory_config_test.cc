@@ -207,17 +207,24 @@ TEST(MemoryConfigTest, SqliteStores) {
   auto parsed = Parse(R"(
 conversation_store:
   provider: sqlite
-  config: {path: ~/data/mem.db, busy_timeout_ms: 500, ttl_days: 3}
+  config: {path: ~/data/mem.db, busy_timeout_ms: 500, ttl_days: 3, synchronous: full}
 graph_store:
   provider: sqlite
   config: {db_path: /var/lib/mem0/graph.db, busy_timeout_ms: 0}
 )");
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->sqlite_conversation.synchronous, "full");
+  EXPECT_EQ(parsed->sqlite_graph.synchronous, "normal");
   EXPECT_EQ(parsed->sqlite_conversation.path, "/home/tester/data/mem.db");
   EXPECT_EQ(parsed->sqlite_conversation.busy_timeout_ms, 500);
   EXPECT_EQ(parsed->sqlite_conversation.ttl_days, 3);
   EXPECT_EQ(parsed->sqlite_graph.path, "/var/lib/mem0/graph.db");
   EXPECT_EQ(parsed->sqlite_graph.busy_timeout_ms, 0);
+
+  parsed = Parse("graph_store: {config: {synchronous: off}}\n");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.error().message.find("graph_store.config.synchronous"), std::string::npos)
+      << parsed.error().message;
 }
 
 TEST(MemoryConfigTest, SectionsWithoutProviderOrConfigUseDefaults) {

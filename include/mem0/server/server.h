@@ -42,7 +42,9 @@ struct ServerOptions {
   // Required in X-API-Key or "Authorization: Bearer" on every route but
   // /health when set. Never logged or echoed.
   std::string api_key;
-  int threads = 0;  // workers; 0: twice the hardware concurrency (at least 4)
+  // Workers; each holds one keep-alive connection while it is open.
+  // 0: 8 per core, at least 64.
+  int threads = 0;
   std::size_t max_body_bytes = 1024 * 1024;
   // Without an API key only loopback hosts are served unless this is set.
   bool allow_remote_without_key = false;
