@@ -77,6 +77,10 @@ class Runner {
   std::unique_ptr<dynamodb::Client> client_;
 };
 
+// `text` with control characters other than newline and tab (ANSI escapes,
+// CR, ...) written as \xNN, so ids and stored text cannot drive a terminal.
+std::string TerminalSafe(std::string_view text);
+
 // Reads a JSON argument given inline or as @file (or "-" for stdin).
 Result<std::string> ReadArgument(const std::string& value);
 

@@ -197,6 +197,16 @@ void AddConversationCommands(CLI::App& app, Runner& runner) {
       [h, &options]() -> CommandResult {
         store::HistoryRecord record = h->record;
         if (record.created_at.empty()) record.created_at = CurrentIsoTime();
+        // mem0 writes local times without a zone; both forms are accepted.
+        for (const auto& [flag, value] :
+             {std::pair<const char*, const std::string&>{"--created-at", record.created_at},
+              {"--updated-at", h->updated_at}}) {
+          if (!value.empty() && !ParseIso8601(value) && !ParseIso8601(value + "Z")) {
+            return MakeError(ErrorCode::kInvalidArgument,
+                             std::string(flag) + ": expected an ISO-8601 time such as " +
+                                 "2026-05-01T12:00:00.123456 or 2026-05-01T12:00:00Z");
+          }
+        }
         auto set = [](std::optional<std::string>& field, const std::string& v) {
           if (!v.empty()) field = v;
         };

@@ -129,6 +129,12 @@ void AddGraphCommands(CLI::App& app, Runner& runner) {
         MEM0_ASSIGN_OR_RETURN(auto store, open());
         MEM0_ASSIGN_OR_RETURN(auto found, store->GetRelatedMemories(
                                               a->node, {a->types, direction, a->limit, a->scope}));
+        // As traverse does: a node that does not exist is an error, not a
+        // node without neighbours.
+        if (found.empty()) {
+          MEM0_ASSIGN_OR_RETURN(auto node, store->GetNode(a->node));
+          if (!node) return MakeError(ErrorCode::kNotFound, "node " + a->node + " not found");
+        }
         Json out = {{"related", Json::array()}};
         for (const auto& r : found) {
           out["related"].push_back(

@@ -11,6 +11,22 @@
 
 namespace mem0::cli {
 
+std::string TerminalSafe(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 void Runner::Attach(CLI::App* command, std::function<CommandResult()> action,
                     std::function<std::string(const nlohmann::json&)> text) {
   command->callback([this, action = std::move(action), text = std::move(text)] {
@@ -19,13 +35,15 @@ void Runner::Attach(CLI::App* command, std::function<CommandResult()> action,
     try {
       CommandResult result = action();
       if (!result.ok()) {
-        std::cerr << "error: " << result.error().ToString() << "\n";
+        std::cerr << "error: " << TerminalSafe(result.error().ToString()) << "\n";
         exit_code_ = 1;
         return;
       }
-      std::cout << (options_.output == "text" && text ? text(*result) : result->dump(2) + "\n");
+      // JSON escapes control characters itself; text output is made safe.
+      std::cout << (options_.output == "text" && text ? TerminalSafe(text(*result))
+                                                      : result->dump(2) + "\n");
     } catch (const std::exception& e) {
-      std::cerr << "error: " << e.what() << "\n";
+      std::cerr << "error: " << TerminalSafe(e.what()) << "\n";
       exit_code_ = 1;
     }
   });

@@ -108,6 +108,14 @@ TEST_P(CliConversationTest, BadInputFailsWithTheFieldNamed) {
       << result.err;
 }
 
+TEST_P(CliConversationTest, HistoryCreatedAtMustBeATime) {
+  auto result = Run({"conversation", "history", "add", "--memory-id", "m1", "--event", "ADD",
+                     "--new", "x", "--created-at", "not a date"},
+                    "");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("--created-at"), std::string::npos) << result.err;
+}
+
 TEST_P(CliConversationTest, HistoryAddAndGet) {
   json first =
       RunJson({"conversation", "history", "add", "--memory-id", "m1", "--event", "ADD", "--new",
@@ -196,6 +204,23 @@ TEST_P(CliConversationTest, GraphCommands) {
   missing_args.insert(missing_args.end(), graph_args.begin(), graph_args.end());
   for (const char* a : {"graph", "get-node", "--node", "tea"}) missing_args.push_back(a);
   EXPECT_NE(RunCli(missing_args).exit_code, 0);
+  // related of a missing node is NotFound, as traverse is.
+  missing_args.resize(missing_args.size() - 4);
+  for (const char* a : {"graph", "related", "--node", "tea"}) missing_args.push_back(a);
+  auto missing = RunCli(missing_args);
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("NotFound: node tea not found"), std::string::npos) << missing.err;
+
+  // Ids are echoed with control characters escaped, never raw to a terminal.
+  missing_args.resize(missing_args.size() - 4);
+  for (const char* a : {"--output", "text", "graph", "related", "--node"}) {
+    missing_args.push_back(a);
+  }
+  missing_args.push_back("\x1b[31mred");
+  missing = RunCli(missing_args);
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.err.find('\x1b'), std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find("\\x1b[31mred"), std::string::npos) << missing.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, CliConversationTest, ::testing::Values("sqlite", "dynamodb"),

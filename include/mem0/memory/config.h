@@ -20,8 +20,9 @@
 //   version: v1.1                   # optional, accepted for mem0 compatibility
 //
 // Store config keys (the names of mem0's DynamoDB module):
-//   sqlite conversation: path (alias db_path), busy_timeout_ms, ttl_days
-//   sqlite graph:        path (alias db_path), busy_timeout_ms
+//   sqlite conversation: path (alias db_path), busy_timeout_ms, synchronous
+//                        (normal | full), ttl_days
+//   sqlite graph:        path (alias db_path), busy_timeout_ms, synchronous
 //   dynamodb conversation: table_name, region, endpoint_url, profile,
 //     aws_access_key_id, aws_secret_access_key, aws_session_token,
 //     use_iam_role, ttl_enabled, ttl_attribute, ttl_days
