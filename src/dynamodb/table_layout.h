@@ -9,9 +9,10 @@ namespace mem0::dynamodb::layout {
 
 inline constexpr const char* kReservedPrefix = "mem0#";
 // Conversation table.
-inline constexpr const char* kPartsPrefix = "mem0#parts#";        // + user id
-inline constexpr const char* kHistoryPrefix = "mem0#history#";    // + memory id
-inline constexpr const char* kMessagesPrefix = "mem0#messages#";  // + session scope
+inline constexpr const char* kPartsPrefix = "mem0#parts#";               // + user id
+inline constexpr const char* kHashedPartsPrefix = "mem0#parts-sha256#";  // + hash of a long id
+inline constexpr const char* kHistoryPrefix = "mem0#history#";           // + memory id
+inline constexpr const char* kMessagesPrefix = "mem0#messages#";         // + session scope
 // Graph table.
 inline constexpr const char* kEdgeLocatorPrefix = "mem0#edge#";  // + edge id
 inline constexpr const char* kScopeNodePrefix = "mem0#scope#";   // + scope

@@ -40,6 +40,7 @@ using dynamodb::AttributeValue;
 using dynamodb::Item;
 using Json = nlohmann::json;
 
+using dynamodb::layout::kHashedPartsPrefix;
 using dynamodb::layout::kHistoryPrefix;
 using dynamodb::layout::kMessagesPrefix;
 using dynamodb::layout::kPartsPrefix;
@@ -238,7 +239,7 @@ class DynamoDBConversationStore final : public ConversationStore {
     query.table_name = config_.table_name;
     query.key_condition_expression = "user_id = :u";
     query.projection_expression =
-        "user_id, conversation_id, overflow_generation, overflow_parts, #exp";
+        "user_id, conversation_id, overflow_generation, overflow_partition, overflow_parts, #exp";
     query.attributes.names = {{"#exp", config_.ttl_attribute}};
     query.attributes.values = {{":u", S(user_id)}};
     query.consistent_read = true;
@@ -386,7 +387,17 @@ class DynamoDBConversationStore final : public ConversationStore {
     return {{"user_id", S(user_id)}, {"conversation_id", S(conversation_id)}};
   }
 
+  // Where a user's overflow parts go: "mem0#parts#<user>", or for a user id
+  // too long for that, "mem0#parts-sha256#<hash>", which no user id can
+  // produce (recorded in the head as overflow_partition). Heads written
+  // before that name carry no overflow_partition and used
+  // "mem0#parts#sha256-<hash>", so they are still read there.
   static std::string PartsPartition(const std::string& user_id) {
+    std::string partition = kPartsPrefix + user_id;
+    return partition.size() <= kMaxPartitionKeyBytes ? partition
+                                                     : kHashedPartsPrefix + Sha256Hex(user_id);
+  }
+  static std::string LegacyPartsPartition(const std::string& user_id) {
     std::string partition = kPartsPrefix + user_id;
     return partition.size() <= kMaxPartitionKeyBytes
                ? partition
@@ -412,8 +423,14 @@ class DynamoDBConversationStore final : public ConversationStore {
       return MakeError(ErrorCode::kCorruption,
                        "conversation " + conversation_id + ": overflow_parts is out of range");
     }
+    const std::string* recorded = dynamodb::GetString(head, "overflow_partition");
+    const std::string partition = recorded ? *recorded : LegacyPartsPartition(user_id);
+    if (partition != PartsPartition(user_id) && partition != LegacyPartsPartition(user_id)) {
+      return MakeError(ErrorCode::kCorruption, "conversation " + conversation_id +
+                                                   ": overflow_partition is not its user's");
+    }
     for (int64_t i = 0; i < parts; ++i) {
-      keys.push_back({{"user_id", S(PartsPartition(user_id))},
+      keys.push_back({{"user_id", S(partition)},
                       {"conversation_id",
                        S(PartSortKey(conversation_id, *generation, static_cast<size_t>(i)))}});
     }
@@ -580,6 +597,7 @@ class DynamoDBConversationStore final : public ConversationStore {
         parts.push_back(std::move(part));
       }
       head["overflow_generation"] = S(generation);
+      head["overflow_partition"] = S(PartsPartition(user_id));
       head["overflow_parts"] = N(static_cast<int64_t>(parts.size()));
       head["overflow_bytes"] = N(static_cast<int64_t>(blob.size()));
       head["overflow_encoding"] = S("zlib");
@@ -677,8 +695,8 @@ class DynamoDBConversationStore final : public ConversationStore {
       // are carried over.
       for (const auto& [name, value] : *head) {
         static const std::set<std::string> kManaged = {
-            "messages",       "metadata",       "writers",          "overflow_generation",
-            "overflow_parts", "overflow_bytes", "overflow_encoding"};
+            "messages",       "metadata",       "writers",           "overflow_generation",
+            "overflow_parts", "overflow_bytes", "overflow_encoding", "overflow_partition"};
         if (!next.count(name) && !kManaged.count(name)) next[name] = value;
       }
       bool conflict = false;

@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
+#include "core/hash.h"
 #include "mem0/store/conversation_store.h"
 #include "support/test_env.h"
 
@@ -55,6 +57,51 @@ for item in items:  # the reference parses every item of the partition
                 "metadata": json.loads(item["metadata"]), "timestamp": int(item["timestamp"])})
 print(json.dumps(out))
 )PY";
+
+// A user id too long for "mem0#parts#<user>" keeps its overflow parts under a
+// hashed name no user id can produce, so it never shares them with the user
+// literally named "sha256-<hash>" (whose parts were once the same items).
+TEST_F(DynamoDBConversationTest, LongUserIdsOverflowPartsAreTheirsAlone) {
+  auto store = Open();
+  const std::string long_user(2040, 'u');
+  const std::string namesake = "sha256-" + Sha256Hex(long_user);
+  // Random letters: compressed, still over the 350 KB an item may hold.
+  auto random_text = [](size_t n) {
+    std::string text;
+    uint64_t x = 88172645463325252ull;
+    while (text.size() < n) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      text += static_cast<char>('a' + x % 26);
+    }
+    return text;
+  };
+  const std::string incompressible =
+      json::array({{{"role", "user"}, {"content", random_text(600000)}}}).dump();
+  auto long_id = store->StoreConversation(long_user, incompressible);
+  ASSERT_TRUE(long_id.ok()) << long_id.error().ToString();
+  auto namesake_id = store->StoreConversation(namesake, incompressible);
+  ASSERT_TRUE(namesake_id.ok()) << namesake_id.error().ToString();
+
+  // The parts live in different partitions.
+  dynamodb::ScanRequest scan;
+  scan.table_name = table_;
+  auto items = client_->ScanAll(scan);
+  ASSERT_TRUE(items.ok());
+  std::set<std::string> part_partitions;
+  for (const auto& item : items->items) {
+    const std::string& pk = *dynamodb::GetString(item, "user_id");
+    if (pk.starts_with("mem0#parts")) part_partitions.insert(pk);
+  }
+  EXPECT_EQ(part_partitions, (std::set<std::string>{"mem0#parts#" + namesake,
+                                                    "mem0#parts-sha256#" + Sha256Hex(long_user)}));
+
+  // Deleting one user's conversation leaves the other's readable.
+  ASSERT_TRUE(store->DeleteConversation(long_user, *long_id).ok());
+  auto kept = store->GetConversation(namesake, *namesake_id);
+  ASSERT_TRUE(kept.ok()) << kept.error().ToString();
+  ASSERT_TRUE(kept->has_value());
+  EXPECT_EQ(json::parse((*kept)->messages_json), json::parse(incompressible));
+}
 
 TEST_F(DynamoDBConversationTest, TheReferenceReadsWhatWeWrite) {
   auto store = Open();
