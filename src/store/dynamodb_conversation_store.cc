@@ -135,8 +135,7 @@ class DynamoDBConversationStore final : public ConversationStore {
                                                       const std::string& conversation_id) override {
     MEM0_ASSIGN_OR_RETURN(auto head, ReadHead(user_id, conversation_id));
     if (!head || Expired(*head)) return std::optional<Conversation>();
-    MEM0_ASSIGN_OR_RETURN(Conversation conversation, Materialize(*head));
-    return std::optional<Conversation>(std::move(conversation));
+    return Materialize(*head);
   }
 
   Result<ConversationPage> ListConversations(const std::string& user_id, int limit,
@@ -167,18 +166,25 @@ class DynamoDBConversationStore final : public ConversationStore {
     const bool more = static_cast<int>(heads.size()) > limit;
     heads.resize(std::min<size_t>(heads.size(), static_cast<size_t>(limit)));
 
-    ConversationPage result;
-    result.conversations.resize(heads.size());
+    // A conversation deleted while the page is read is left out, not an
+    // error for the whole page.
+    std::vector<std::optional<Conversation>> materialized(heads.size());
     std::vector<std::function<Result<void>()>> tasks;
     for (size_t i = 0; i < heads.size(); ++i) {
-      tasks.push_back([this, &heads, &result, i]() -> Result<void> {
-        MEM0_ASSIGN_OR_RETURN(result.conversations[i], Materialize(heads[i]));
+      tasks.push_back([this, &heads, &materialized, i]() -> Result<void> {
+        MEM0_ASSIGN_OR_RETURN(materialized[i], Materialize(heads[i]));
         return {};
       });
     }
     MEM0_RETURN_IF_ERROR(RunParallel(std::move(tasks), dynamodb::kMaxParallelRequests));
+    ConversationPage result;
+    for (auto& conversation : materialized) {
+      if (conversation) result.conversations.push_back(std::move(*conversation));
+    }
     if (more) {
-      result.next_token = EncodePageToken(user_id, result.conversations.back().conversation_id);
+      // The token resumes after the last head read, vanished or not.
+      result.next_token =
+          EncodePageToken(user_id, *dynamodb::GetString(heads.back(), "conversation_id"));
     }
     return result;
   }
@@ -513,8 +519,9 @@ class DynamoDBConversationStore final : public ConversationStore {
   }
 
   // Builds the Conversation for a head, re-reading the head if its overflow
-  // parts were replaced between the two reads.
-  Result<Conversation> Materialize(Item head) {
+  // parts were replaced between the two reads; nullopt when the conversation
+  // was deleted meanwhile.
+  Result<std::optional<Conversation>> Materialize(Item head) {
     for (int attempt = 0;; ++attempt) {
       auto body = ReadBody(head);
       if (body.ok()) {
@@ -530,12 +537,12 @@ class DynamoDBConversationStore final : public ConversationStore {
         if (dynamodb::GetNumber(head, config_.ttl_attribute)) {
           MEM0_ASSIGN_OR_RETURN(c.expiration_time, ReadInt(head, config_.ttl_attribute));
         }
-        return c;
+        return std::optional<Conversation>(std::move(c));
       }
       if (body.error().type != "TornRead" || attempt >= 5) return body.error();
       MEM0_ASSIGN_OR_RETURN(auto fresh, ReadHead(*dynamodb::GetString(head, "user_id"),
                                                  *dynamodb::GetString(head, "conversation_id")));
-      if (!fresh) return NotFound(*dynamodb::GetString(head, "conversation_id"));
+      if (!fresh || Expired(*fresh)) return std::optional<Conversation>();
       head = std::move(*fresh);
     }
   }
