@@ -232,7 +232,10 @@ class DynamoDBConversationStore final : public ConversationStore {
       del.key = HeadKey(user_id, conversation_id);
       del.condition_expression = VersionCondition(&*head, del.attributes);
       auto deleted = client_->DeleteItem(del);
-      if (deleted.ok()) return DeleteParts(*head);
+      if (deleted.ok()) {
+        MEM0_RETURN_IF_ERROR(DeleteParts(*head));
+        return SweepParts(user_id, conversation_id);
+      }
       if (deleted.error().code != ErrorCode::kConditionFailed) return deleted.error();
       Backoff(attempt);  // changed (or removed) meanwhile: look again
     }
@@ -260,6 +263,9 @@ class DynamoDBConversationStore final : public ConversationStore {
       for (auto& key : part_keys) deletes.push_back(dynamodb::WriteRequest::Delete(key));
     }
     MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, deletes}}));
+    for (const auto& head : all.items) {
+      MEM0_RETURN_IF_ERROR(SweepParts(user_id, *dynamodb::GetString(head, "conversation_id")));
+    }
     return live;
   }
 
@@ -410,12 +416,18 @@ class DynamoDBConversationStore final : public ConversationStore {
                : kPartsPrefix + ("sha256-" + Sha256Hex(user_id));
   }
 
+  // "<conversation>#": what every part of a conversation's sort key starts with.
+  static std::string PartKeyPrefix(const std::string& conversation_id) {
+    return (conversation_id.size() + 48 <= kMaxSortKeyBytes
+                ? conversation_id
+                : "sha256-" + Sha256Hex(conversation_id)) +
+           "#";
+  }
+
   static std::string PartSortKey(const std::string& conversation_id, const std::string& generation,
                                  size_t index) {
-    std::string prefix = conversation_id.size() + 48 <= kMaxSortKeyBytes
-                             ? conversation_id
-                             : "sha256-" + Sha256Hex(conversation_id);
-    return prefix + "#" + generation + "#" + Padded(static_cast<int64_t>(index), 5);
+    return PartKeyPrefix(conversation_id) + generation + "#" +
+           Padded(static_cast<int64_t>(index), 5);
   }
 
   static Result<std::vector<Item>> PartKeys(const Item& head) {
@@ -441,6 +453,28 @@ class DynamoDBConversationStore final : public ConversationStore {
                        S(PartSortKey(conversation_id, *generation, static_cast<size_t>(i)))}});
     }
     return keys;
+  }
+
+  // Deletes every overflow part of a deleted conversation, whatever its
+  // generation: a writer killed between writing parts and the head (or a
+  // replaced generation whose cleanup was lost) leaves parts the head does
+  // not name, and a deleted conversation must leave no readable copy.
+  Status SweepParts(const std::string& user_id, const std::string& conversation_id) {
+    const std::string prefix = PartKeyPrefix(conversation_id);
+    std::set<std::string> partitions = {PartsPartition(user_id), LegacyPartsPartition(user_id)};
+    std::vector<dynamodb::WriteRequest> deletes;
+    for (const auto& partition : partitions) {
+      dynamodb::QueryRequest query;
+      query.table_name = config_.table_name;
+      query.key_condition_expression = "user_id = :p AND begins_with(conversation_id, :c)";
+      query.projection_expression = "user_id, conversation_id";
+      query.attributes.values = {{":p", S(partition)}, {":c", S(prefix)}};
+      query.consistent_read = true;
+      MEM0_ASSIGN_OR_RETURN(auto parts, client_->QueryAll(std::move(query)));
+      for (auto& part : parts.items) deletes.push_back(dynamodb::WriteRequest::Delete(part));
+    }
+    if (deletes.empty()) return {};
+    return client_->BatchWriteItem({{config_.table_name, deletes}});
   }
 
   Status DeleteParts(const Item& head) {

@@ -142,6 +142,44 @@ TEST_F(DynamoDBConversationTest, ListsRacingDeletesSkipWhatVanished) {
   EXPECT_TRUE(empty->conversations.empty());
 }
 
+// Parts of a generation no head names (a writer killed between writing its
+// parts and the head) go with the conversation: delete and delete_all leave
+// no copy of it behind.
+TEST_F(DynamoDBConversationTest, DeletesSweepOrphanedOverflowParts) {
+  auto store = Open();
+  const std::string messages =
+      json::array({{{"role", "user"}, {"content", std::string(500000, 'z')}}}).dump();
+  auto orphan_of = [&](const std::string& user, const std::string& id) {
+    dynamodb::PutItemRequest put;
+    put.table_name = table_;
+    put.item = {{"user_id", AttributeValue::S("mem0#parts#" + user)},
+                {"conversation_id", AttributeValue::S(id + "#killed-writer#00000")},
+                {"type", AttributeValue::S("conversation_part")},
+                {"data", AttributeValue::B("a full copy, once")}};
+    ASSERT_TRUE(client_->PutItem(put).ok());
+  };
+  auto parts_left = [&] {
+    dynamodb::ScanRequest scan;
+    scan.table_name = table_;
+    int parts = 0;
+    for (const auto& item : client_->ScanAll(scan)->items) {
+      parts += dynamodb::GetString(item, "user_id")->starts_with("mem0#parts#") ? 1 : 0;
+    }
+    return parts;
+  };
+  auto one = store->StoreConversation("sweeper", messages);
+  auto two = store->StoreConversation("sweeper", messages);
+  ASSERT_TRUE(one.ok() && two.ok());
+  orphan_of("sweeper", *one);
+  orphan_of("sweeper", *two);
+  ASSERT_TRUE(store->DeleteConversation("sweeper", *one).ok());
+  auto kept = store->GetConversation("sweeper", *two);
+  ASSERT_TRUE(kept.ok() && kept->has_value());  // the other conversation is whole
+  EXPECT_EQ((*kept)->messages_json.size(), messages.size());
+  ASSERT_TRUE(store->DeleteAllForUser("sweeper").ok());
+  EXPECT_EQ(parts_left(), 0);
+}
+
 TEST_F(DynamoDBConversationTest, TheReferenceReadsWhatWeWrite) {
   auto store = Open();
   auto first = store->StoreConversation("alice", R"([{"role":"user","content":"first"}])",
