@@ -165,6 +165,12 @@ configure build-ci-gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build build-ci-gcc -j"$jobs"
 build-ci-gcc/mem0-bench sign --iterations 2000
 ctest --test-dir build-ci-gcc --output-on-failure -j2
+# Smoke of the kill -9 harness (the long run: scripts/crash_consistency.py
+# with its default 200 runs per engine).
+for engine in sqlite dynamodb; do
+  python3 scripts/crash_consistency.py build-ci-gcc/mem0 --engine "$engine" \
+    --endpoint-url "$MEM0_TEST_DYNAMODB_ENDPOINT" --runs 21
+done
 end relwithdebinfo
 
 # ASan + UBSan: Debug with -g1 (line tables are enough for the reports), no bench.

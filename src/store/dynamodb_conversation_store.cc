@@ -224,6 +224,9 @@ class DynamoDBConversationStore final : public ConversationStore {
     for (int attempt = 0; attempt < kMaxConflictRetries; ++attempt) {
       MEM0_ASSIGN_OR_RETURN(auto head, ReadHead(user_id, conversation_id));
       if (!head || Expired(*head)) {
+        // A delete killed after the head went left its parts: a retry,
+        // which finds no head, still removes them.
+        MEM0_RETURN_IF_ERROR(SweepParts(user_id, conversation_id));
         if (attempt == 0) return NotFound(conversation_id);
         return {};  // it went while we tried: ours (a lost reply) or a concurrent delete
       }
