@@ -154,7 +154,8 @@ def main():
         elif op == "delete" and memories:
             mid = rng.choice(sorted(memories))
             out = killed_run(["delete", mid])
-            if out is not None:
+            # A killed delete may have landed: then it must stay deleted.
+            if out is not None or run(["get", mid], check=False).returncode != 0:
                 deleted_memories.add(mid)
                 del memories[mid]
         stats["acknowledged" if out is not None else "killed"] += 1
