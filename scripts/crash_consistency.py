@@ -13,7 +13,8 @@ acknowledged. Afterwards:
     append;
   - every acknowledged memory is there unless an acknowledged delete removed
     it, and deleted ones are gone;
-  - `graph check --repair` then `graph check` finds nothing;
+  - `graph check --repair` then `graph check` finds nothing, and so does
+    `conversation check` after `--repair`;
   - (DynamoDB) no overflow part of a deleted conversation is left.
 Prints one summary line of JSON; exits 1 on any violation.
 """
@@ -180,6 +181,11 @@ def main():
     check = json.loads(run(["graph", "check"]).stdout)
     if check["problems"]:
         problems.append(f"graph check after repair: {check['problems'][:3]}")
+    # Parts of stores killed before their head: the sweep removes them all.
+    run(["conversation", "check", "--user", "crash", "--repair", "--min-age-seconds", "0"])
+    sweep = json.loads(run(["conversation", "check", "--user", "crash"]).stdout)
+    if sweep["orphaned_parts"]:
+        problems.append(f"orphaned overflow parts after repair: {sweep}")
     if args.engine == "dynamodb":
         for cid in deleted_conversations:
             query = {"TableName": conv, "KeyConditionExpression": "user_id = :p AND begins_with(conversation_id, :c)",

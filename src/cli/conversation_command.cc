@@ -171,6 +171,36 @@ void AddConversationCommands(CLI::App& app, Runner& runner) {
       },
       [](const Json& j) { return "deleted " + j["conversation_id"].get<std::string>() + "\n"; });
 
+  auto* check = group->add_subcommand(
+      "check", "find (and with --repair, delete) overflow parts no conversation points at");
+  add_user(check);
+  struct CheckArgs {
+    bool repair = false;
+    int64_t min_age_seconds = 900;
+  };
+  auto c = std::make_shared<CheckArgs>();
+  check->add_flag("--repair", c->repair, "delete the orphaned parts old enough");
+  check
+      ->add_option("--min-age-seconds", c->min_age_seconds,
+                   "leave younger parts alone: a write may be in flight (default 900)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
+  runner.Attach(
+      check,
+      [args, c, &options]() -> CommandResult {
+        MEM0_ASSIGN_OR_RETURN(auto conversations, OpenConversationStore(options));
+        MEM0_ASSIGN_OR_RETURN(auto sweep,
+                              conversations->SweepOrphanedParts(
+                                  args->user, c->repair, std::chrono::seconds(c->min_age_seconds)));
+        return Json{{"orphaned_parts", sweep.orphaned_parts},
+                    {"deleted_parts", sweep.deleted_parts},
+                    {"too_recent", sweep.too_recent}};
+      },
+      [](const Json& j) {
+        return std::to_string(j["orphaned_parts"].get<int64_t>()) + " orphaned parts, " +
+               std::to_string(j["deleted_parts"].get<int64_t>()) + " deleted, " +
+               std::to_string(j["too_recent"].get<int64_t>()) + " too recent to touch\n";
+      });
+
   // mem0's history records.
   auto* history =
       group->add_subcommand("history", "mem0 history records (ADD/UPDATE/DELETE events)");

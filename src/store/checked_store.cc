@@ -86,6 +86,15 @@ class CheckedConversationStore final : public ConversationStore {
     MEM0_RETURN_IF_ERROR(CheckUser(user_id));
     return Guard("DeleteAllForUser", [&] { return engine_->DeleteAllForUser(user_id); });
   }
+  Result<OrphanSweep> SweepOrphanedParts(const std::string& user_id, bool repair,
+                                         std::chrono::seconds min_age) override {
+    MEM0_RETURN_IF_ERROR(CheckUser(user_id));
+    if (min_age.count() < 0) {
+      return MakeError(ErrorCode::kInvalidArgument, "min_age must not be negative");
+    }
+    return Guard("SweepOrphanedParts",
+                 [&] { return engine_->SweepOrphanedParts(user_id, repair, min_age); });
+  }
   Result<std::string> AddHistory(const HistoryRecord& record) override {
     MEM0_ASSIGN_OR_RETURN(HistoryRecord checked, Checked(record));
     return Guard("AddHistory", [&] { return engine_->AddHistory(checked); });

@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <limits>
 #include <random>
@@ -458,6 +459,63 @@ class DynamoDBConversationStore final : public ConversationStore {
     return keys;
   }
 
+  Result<OrphanSweep> SweepOrphanedParts(const std::string& user_id, bool repair,
+                                         std::chrono::seconds min_age) override {
+    // Live generations: "<part key prefix><generation>#" of every head.
+    dynamodb::QueryRequest heads;
+    heads.table_name = config_.table_name;
+    heads.key_condition_expression = "user_id = :u";
+    heads.projection_expression = "conversation_id, overflow_generation";
+    heads.attributes.values = {{":u", S(user_id)}};
+    heads.consistent_read = true;
+    MEM0_ASSIGN_OR_RETURN(auto head_items, client_->QueryAll(std::move(heads)));
+    std::set<std::string> live;
+    for (const auto& head : head_items.items) {
+      const std::string* generation = dynamodb::GetString(head, "overflow_generation");
+      const std::string* id = dynamodb::GetString(head, "conversation_id");
+      if (generation && id) live.insert(PartKeyPrefix(*id) + *generation + "#");
+    }
+    const int64_t now = UnixSeconds(*clock_);
+    OrphanSweep sweep;
+    std::vector<dynamodb::WriteRequest> deletes;
+    for (const auto& partition :
+         std::set<std::string>{PartsPartition(user_id), LegacyPartsPartition(user_id)}) {
+      dynamodb::QueryRequest parts;
+      parts.table_name = config_.table_name;
+      parts.key_condition_expression = "user_id = :p";
+      parts.projection_expression = "user_id, conversation_id";
+      parts.attributes.values = {{":p", S(partition)}};
+      parts.consistent_read = true;
+      MEM0_ASSIGN_OR_RETURN(auto items, client_->QueryAll(std::move(parts)));
+      for (auto& part : items.items) {
+        const std::string& key = *dynamodb::GetString(part, "conversation_id");
+        // "<prefix>#<generation>#<index>": the generation ends at the last '#'.
+        const size_t last = key.rfind('#');
+        if (last == std::string::npos || live.count(key.substr(0, last + 1))) continue;
+        ++sweep.orphaned_parts;
+        // Its age: the generation's leading seconds ("<prefix>#<secs>-<uuid>#");
+        // generations written before they carried a time are old.
+        const size_t first = key.rfind('#', last - 1);
+        const std::string generation =
+            first == std::string::npos ? "" : key.substr(first + 1, last - first - 1);
+        int64_t written = 0;
+        const bool timed =
+            generation.size() > 11 && generation[10] == '-' &&
+            std::from_chars(generation.data(), generation.data() + 10, written).ec == std::errc();
+        if (timed && now - written < min_age.count()) {
+          ++sweep.too_recent;
+          continue;
+        }
+        if (repair) deletes.push_back(dynamodb::WriteRequest::Delete(std::move(part)));
+      }
+    }
+    if (!deletes.empty()) {
+      MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, deletes}}));
+      sweep.deleted_parts = static_cast<int64_t>(deletes.size());
+    }
+    return sweep;
+  }
+
   // Deletes every overflow part of a deleted conversation, whatever its
   // generation: a writer killed between writing parts and the head (or a
   // replaced generation whose cleanup was lost) leaves parts the head does
@@ -628,7 +686,9 @@ class DynamoDBConversationStore final : public ConversationStore {
       const std::string blob =
           Json{{"messages", body.messages}, {"metadata", body.metadata}}.dump();
       MEM0_ASSIGN_OR_RETURN(std::string compressed, Compress(blob));
-      const std::string generation = NewUuid();
+      // Seconds first, so a sweep can tell an abandoned generation from one
+      // being written right now.
+      const std::string generation = Padded(UnixSeconds(*clock_), 10) + "-" + NewUuid();
       const std::string& user_id = head.at("user_id").s();
       const std::string& conversation_id = head.at("conversation_id").s();
       for (size_t offset = 0, index = 0; offset < compressed.size();

@@ -261,6 +261,10 @@ class SqliteConversationStore final : public ConversationStore {
     });
   }
 
+  Result<OrphanSweep> SweepOrphanedParts(const std::string&, bool, std::chrono::seconds) override {
+    return OrphanSweep{};  // conversations are single rows: no parts to orphan
+  }
+
   Result<int64_t> DeleteAllForUser(const std::string& user_id) override {
     std::lock_guard<std::mutex> lock(mu_);
     return db_->InTransaction([&]() -> Result<int64_t> {

@@ -822,6 +822,23 @@ void ExpectSameRecord(const store::HistoryRecord& expected, const store::History
   EXPECT_EQ(actual.role, expected.role);
 }
 
+TEST_P(ConversationConformanceTest, SweepFindsNothingWhenEveryWriteCompleted) {
+  StoreOrFail("alice", MakeMessages(2));
+  StoreOrFail("alice",
+              Json::array({{{"role", "user"}, {"content", std::string(600 * 1024, 's')}}}));
+  auto sweep = store_->SweepOrphanedParts("alice", true, std::chrono::seconds(0));
+  ASSERT_OK(sweep);
+  EXPECT_EQ(sweep->orphaned_parts, 0);
+  EXPECT_EQ(sweep->deleted_parts, 0);
+  EXPECT_ERROR_CODE(store_->SweepOrphanedParts("", false, std::chrono::seconds(0)),
+                    ErrorCode::kInvalidArgument);
+  EXPECT_ERROR_CODE(store_->SweepOrphanedParts("alice", false, std::chrono::seconds(-1)),
+                    ErrorCode::kInvalidArgument);
+  auto listed = store_->ListConversations("alice", 10);
+  ASSERT_OK(listed);
+  EXPECT_EQ(listed->conversations.size(), 2u);
+}
+
 TEST_P(ConversationConformanceTest, HistoryRoundTripsEveryFieldIncludingAbsentOnes) {
   const store::HistoryRecord full = FullRecord("mem-1", "2024-05-01T00:00:00+00:00");
   auto full_id = store_->AddHistory(full);

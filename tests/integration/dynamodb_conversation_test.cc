@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -178,6 +179,48 @@ TEST_F(DynamoDBConversationTest, DeletesSweepOrphanedOverflowParts) {
   EXPECT_EQ((*kept)->messages_json.size(), messages.size());
   ASSERT_TRUE(store->DeleteAllForUser("sweeper").ok());
   EXPECT_EQ(parts_left(), 0);
+}
+
+// Parts no head points at (a store killed between its parts and its head)
+// are found by the sweep; old ones are deleted on repair, ones that may
+// belong to a write in flight are left, and live conversations are untouched.
+TEST_F(DynamoDBConversationTest, SweepFindsOrphanedPartsAndSparesLiveOnes) {
+  auto store = Open();
+  const std::string messages =
+      json::array({{{"role", "user"}, {"content", std::string(500000, 'q')}}}).dump();
+  auto live = store->StoreConversation("orphans", messages);
+  ASSERT_TRUE(live.ok());
+  auto put_part = [&](const std::string& sort_key) {
+    dynamodb::PutItemRequest put;
+    put.table_name = table_;
+    put.item = {{"user_id", AttributeValue::S("mem0#parts#orphans")},
+                {"conversation_id", AttributeValue::S(sort_key)},
+                {"data", AttributeValue::B("abandoned")}};
+    ASSERT_TRUE(client_->PutItem(put).ok());
+  };
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  put_part("orphans:1:killed#0000000100-old#00000");                        // long ago
+  put_part("orphans:2:killed#" + std::to_string(now) + "-inflight#00000");  // just now
+  put_part("orphans:3:killed#legacy-random-generation#00000");              // untimed: old
+
+  auto found = store->SweepOrphanedParts("orphans", /*repair=*/false, std::chrono::seconds(900));
+  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  EXPECT_EQ(found->orphaned_parts, 3);
+  EXPECT_EQ(found->too_recent, 1);
+  EXPECT_EQ(found->deleted_parts, 0);
+  auto repaired = store->SweepOrphanedParts("orphans", true, std::chrono::seconds(900));
+  ASSERT_TRUE(repaired.ok());
+  EXPECT_EQ(repaired->deleted_parts, 2);
+  auto after = store->SweepOrphanedParts("orphans", true, std::chrono::seconds(0));
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->orphaned_parts, 1);  // the in-flight one, now old enough
+  EXPECT_EQ(after->deleted_parts, 1);
+  auto kept = store->GetConversation("orphans", *live);
+  ASSERT_TRUE(kept.ok() && kept->has_value()) << (kept.ok() ? "absent" : kept.error().ToString());
+  EXPECT_EQ((*kept)->messages_json.size(), messages.size());
+  EXPECT_EQ(store->SweepOrphanedParts("orphans", true, std::chrono::seconds(0))->orphaned_parts, 0);
 }
 
 TEST_F(DynamoDBConversationTest, TheReferenceReadsWhatWeWrite) {

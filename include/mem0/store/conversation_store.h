@@ -12,6 +12,7 @@
 #ifndef MEM0_STORE_CONVERSATION_STORE_H_
 #define MEM0_STORE_CONVERSATION_STORE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -91,6 +92,19 @@ class ConversationStore {
                                           const std::string& conversation_id) = 0;
   // Returns how many conversations were deleted.
   virtual Result<int64_t> DeleteAllForUser(const std::string& user_id) = 0;
+
+  // Overflow parts (DynamoDB) of `user_id` that no conversation's head
+  // points at: left by a writer killed between writing them and the head.
+  // Those older than `min_age` are deleted when `repair` is set; younger ones
+  // may belong to a write in flight and are only counted. SQLite keeps no
+  // parts: nothing is ever found.
+  struct OrphanSweep {
+    int64_t orphaned_parts = 0;  // found, of any age
+    int64_t deleted_parts = 0;
+    int64_t too_recent = 0;  // found but younger than min_age
+  };
+  virtual Result<OrphanSweep> SweepOrphanedParts(const std::string& user_id, bool repair,
+                                                 std::chrono::seconds min_age) = 0;
 
   // mem0 history API.
   virtual Result<std::string> AddHistory(const HistoryRecord& record) = 0;
