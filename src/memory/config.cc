@@ -245,6 +245,7 @@ class Reader {
     fields.emplace_back("aws_secret_access_key", StringField(c.aws_secret_access_key));
     fields.emplace_back("aws_session_token", StringField(c.aws_session_token));
     fields.emplace_back("use_iam_role", BoolField(c.use_iam_role));
+    fields.emplace_back("allow_insecure_http", BoolField(c.allow_insecure_http));
   }
 
   // {provider: ..., config: {...}}: reads the provider first, then the
@@ -467,6 +468,7 @@ nlohmann::ordered_json DescribeConnection(const dynamodb::ConnectionConfig& c) {
   j["aws_secret_access_key"] = Mask(c.aws_secret_access_key);
   j["aws_session_token"] = Mask(c.aws_session_token);
   j["use_iam_role"] = c.use_iam_role;
+  if (c.allow_insecure_http) j["allow_insecure_http"] = true;
   return j;
 }
 
