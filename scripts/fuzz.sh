@@ -48,6 +48,9 @@ for target in "${targets[@]}"; do
   artifacts="$build/artifacts/$target"
   log="$build/logs/$target.log"
   mkdir -p "$corpus" "$artifacts" "$build/logs"
+  # Crashes of this run only: artifacts of earlier runs stay for reference.
+  stamp="$build/logs/$target.started"
+  touch "$stamp"
   status=0
   # New inputs go to the first folder (the build's), never into the repo's seeds.
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -59,7 +62,7 @@ for target in "${targets[@]}"; do
   speed=$(awk '/stat::average_exec_per_sec:/ { print $2 }' "$log")
   coverage=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | awk '{ print $2 }')
   features=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | awk '{ print $2 }')
-  crashes=$(find "$artifacts" -type f | wc -l)
+  crashes=$(find "$artifacts" -type f -newer "$stamp" | wc -l)
   line=$(printf '%-22s %6s s  runs %10s  exec/s %7s  cov %6s  ft %7s  corpus %5s  crashes %s' \
     "$target" "$seconds" "${runs:-?}" "${speed:-?}" "${coverage:-?}" "${features:-?}" \
     "$(find "$corpus" -type f | wc -l)" "$crashes")
