@@ -12,6 +12,7 @@
 #include <chrono>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "mem0/aws/credentials.h"
@@ -347,6 +348,45 @@ TEST(ClientRequestChecks, AnUnresponsiveEndpointFailsTheCallAtItsDeadline) {
     EXPECT_GE(took, milliseconds(600)) << (curl ? "curl" : "socket");
     EXPECT_LT(took, milliseconds(2500)) << (curl ? "curl" : "socket");
   }
+}
+
+TEST(ClientRequestChecks, AServerThatTricklesBytesCannotHoldARequestPastItsTimeout) {
+  int listener = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(listen(listener, 4), 0);
+  socklen_t length = sizeof(addr);
+  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &length);
+  const int port = ntohs(addr.sin_port);
+  std::atomic<bool> stop{false};
+  // One status-line byte every 20 ms, for up to 3 s: every read returns
+  // data, so only a deadline checked between reads ends the request.
+  std::thread trickler([&] {
+    int connection = accept(listener, nullptr, nullptr);
+    if (connection < 0) return;
+    char request[4096];
+    (void)recv(connection, request, sizeof(request), 0);
+    const std::string reply = "HTTP/1.1 200 OK\r\nX-Padding: " + std::string(200, 'a');
+    for (size_t i = 0; i < reply.size() && !stop; ++i) {
+      if (send(connection, &reply[i], 1, MSG_NOSIGNAL) != 1) break;
+      std::this_thread::sleep_for(milliseconds(20));
+    }
+    close(connection);
+  });
+  aws::HttpTransportOptions options;
+  options.request_timeout = milliseconds(300);
+  auto transport = aws::MakeSocketTransport(options);
+  const auto start = std::chrono::steady_clock::now();
+  auto sent = transport->Send(RequestTo("http://127.0.0.1:" + std::to_string(port)));
+  const auto took = std::chrono::steady_clock::now() - start;
+  stop = true;
+  trickler.join();
+  close(listener);
+  ASSERT_FALSE(sent.ok());
+  EXPECT_NE(sent.error().message.find("timed out"), std::string::npos) << sent.error().message;
+  EXPECT_LT(took, milliseconds(1500));
 }
 
 TEST(ClientRequestChecks, AnUnresolvableHostIsNotRetried) {
