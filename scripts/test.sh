@@ -181,7 +181,9 @@ end relwithdebinfo
 begin asan
 configure build-ci-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" \
   -DMEM0_SANITIZE=ON
-cmake --build build-ci-asan -j"$jobs" --target mem0_unit_tests mem0_integration_tests
+# mem0_fuzz_replay: ctest replays the fuzz corpora and reproducers under ASan too.
+cmake --build build-ci-asan -j"$jobs" --target mem0_unit_tests mem0_integration_tests \
+  mem0_fuzz_replay
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-ci-asan --output-on-failure -j2
 end asan
