@@ -9,6 +9,8 @@
 #                   pkg-config only and runs both; `cpack -G DEB`, installs
 #                   the .deb with apt-get, runs `mem0 demo`, removes it
 #   release-clang   Clang Release: library + CLI, compile only
+#   fuzz-smoke      Clang libFuzzer + ASan + UBSan: every fuzz target for
+#                   $FUZZ_SMOKE_SECONDS (default 10) s (scripts/fuzz.sh)
 #   tsan            Clang + ThreadSanitizer: the concurrency tests ($TSAN_TESTS)
 #   relwithdebinfo  GCC RelWithDebInfo: every test (ctest)
 #   asan            GCC Debug + AddressSanitizer + UBSan: every test (ctest)
@@ -139,6 +141,14 @@ CC=clang CXX=clang++ configure build-ci-release-clang -DCMAKE_BUILD_TYPE=Release
 cmake --build build-ci-release-clang -j"$jobs" --target mem0_cli
 end release-clang
 
+# A short run of each fuzz target (the long runs are scripts/fuzz.sh 600,
+# not part of CI); the corpora and crash reproducers are also replayed by
+# ctest (fuzz_regression.*) in the test stages below.
+begin fuzz-smoke
+FUZZ_BUILD_DIR=build-ci-fuzz FUZZ_BUILD_JOBS="$jobs" FUZZ_NICE=0 \
+  scripts/fuzz.sh "${FUZZ_SMOKE_SECONDS:-10}"
+end fuzz-smoke
+
 # --- Tests ----------------------------------------------------------------
 echo "DynamoDB Local on port $port (pid $ddb_pid)"
 
@@ -177,7 +187,9 @@ end relwithdebinfo
 begin asan
 configure build-ci-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" \
   -DMEM0_SANITIZE=ON
-cmake --build build-ci-asan -j"$jobs" --target mem0_unit_tests mem0_integration_tests
+# mem0_fuzz_replay: ctest replays the fuzz corpora and reproducers under ASan too.
+cmake --build build-ci-asan -j"$jobs" --target mem0_unit_tests mem0_integration_tests \
+  mem0_fuzz_replay
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-ci-asan --output-on-failure -j2
 end asan

@@ -1019,12 +1019,55 @@ std::optional<std::string> ReadProfileSetting(const EnvironmentLookup& env,
   return it->second;
 }
 
+bool IsValidRegionName(std::string_view region) {
+  // One DNS host label, as botocore checks it:
+  // ^[a-zA-Z0-9](?:[a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?$
+  if (region.empty() || region.size() > 63 || region.front() == '-' || region.back() == '-') {
+    return false;
+  }
+  for (char c : region) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+namespace {
+
+// The region is spliced into the endpoint's host name and the signature's
+// scope: anything but a host label could point requests (and signatures)
+// at another host, or split a header.
+Result<std::string> CheckedRegion(std::string region, const char* source) {
+  if (IsValidRegionName(region)) return region;
+  std::string shown;
+  for (unsigned char c : region.substr(0, 64)) {
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+      shown += static_cast<char>(c);
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      shown += "\\x";
+      shown += kHex[c >> 4];
+      shown += kHex[c & 15];
+    }
+  }
+  return MakeError(ErrorCode::kInvalidArgument,
+                   std::string("region \"") + shown + "\" (from " + source +
+                       ") is not a region name: letters, digits and inner hyphens, at most 63");
+}
+
+}  // namespace
+
 Result<std::string> ResolveRegion(std::string_view explicit_region, const EnvironmentLookup& env,
                                   std::string_view profile) {
-  if (!explicit_region.empty()) return std::string(explicit_region);
-  if (auto region = EnvValue(env, "AWS_REGION")) return *region;
-  if (auto region = EnvValue(env, "AWS_DEFAULT_REGION")) return *region;
-  if (auto region = ReadProfileSetting(env, profile, "region")) return *region;
+  if (!explicit_region.empty()) return CheckedRegion(std::string(explicit_region), "configuration");
+  if (auto region = EnvValue(env, "AWS_REGION")) return CheckedRegion(*region, "AWS_REGION");
+  if (auto region = EnvValue(env, "AWS_DEFAULT_REGION")) {
+    return CheckedRegion(*region, "AWS_DEFAULT_REGION");
+  }
+  if (auto region = ReadProfileSetting(env, profile, "region")) {
+    return CheckedRegion(*region, "the profile");
+  }
   return MakeError(ErrorCode::kInvalidArgument,
                    "no region: set --region, AWS_REGION or a profile region");
 }

@@ -22,6 +22,41 @@ const std::string* HttpResponse::Header(std::string_view lower_name) const {
 
 namespace {
 
+// RFC 9110 tchar: what a method or header name may hold.
+bool IsToken(std::string_view text) {
+  if (text.empty()) return false;
+  for (unsigned char c : text) {
+    const bool alphanumeric =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alphanumeric &&
+        std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Status ValidateHttpRequest(const HttpRequest& request) {
+  auto invalid = [](std::string message) {
+    return MakeError(ErrorCode::kInvalidArgument, "HTTP request refused: " + std::move(message));
+  };
+  if (!IsToken(request.method)) return invalid("the method is not an HTTP token");
+  for (size_t i = 0; i < request.headers.size(); ++i) {
+    const auto& [name, value] = request.headers[i];
+    if (!IsToken(name)) {
+      return invalid("header " + std::to_string(i) + "'s name is not an HTTP token");
+    }
+    if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+      return invalid("header " + name + " holds CR, LF or NUL");
+    }
+  }
+  return {};
+}
+
+namespace {
+
 size_t AppendBody(char* data, size_t size, size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);
   return size * count;
@@ -50,6 +85,7 @@ class CurlTransport final : public HttpTransport {
   }
 
   Result<HttpResponse> Send(const HttpRequest& request) override {
+    MEM0_RETURN_IF_ERROR(ValidateHttpRequest(request));
     CURL* handle = Acquire();
     if (handle == nullptr) return MakeError(ErrorCode::kInternal, "curl_easy_init failed");
 
@@ -61,6 +97,12 @@ class CurlTransport final : public HttpTransport {
     header_list = curl_slist_append(header_list, "Expect:");
 
     HttpResponse response;
+    // Every request sets its own timeouts: a pooled handle keeps the last ones.
+    std::chrono::milliseconds timeout = options_.request_timeout;
+    if (request.timeout.count() > 0) timeout = std::min(timeout, request.timeout);
+    curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+    curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(std::min(options_.connect_timeout, timeout).count()));
     curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(handle, CURLOPT_HTTPHEADER, header_list);
     curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, nullptr);
@@ -118,10 +160,6 @@ class CurlTransport final : public HttpTransport {
     curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(handle, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(handle, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(options_.connect_timeout.count()));
-    curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS,
-                     static_cast<long>(options_.request_timeout.count()));
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
     if (!options_.ca_bundle.empty()) {

@@ -91,6 +91,9 @@ class Connection {
 
   // Appends what arrives to `buffer`; 0 bytes means the peer closed.
   Result<size_t> ReadSome(std::string& buffer, SteadyClock::time_point deadline) {
+    // Checked before every read, not only when one times out: a server that
+    // trickles bytes would otherwise hold the request past its deadline.
+    if (SteadyClock::now() >= deadline) return NetworkError("request timed out");
     char chunk[16384];
     while (true) {
       if (ssl_) {
@@ -149,6 +152,15 @@ class Connection {
   // send and one recv rather than a poll before every read.
   void MakeBlocking(std::chrono::milliseconds timeout) {
     fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
+    SetKernelTimeout(timeout);
+  }
+  // The longest one blocking send or recv waits. Set only when it changes:
+  // a request with less time left than the transport's timeout shortens it,
+  // the next full-length one restores it.
+  void SetKernelTimeout(std::chrono::milliseconds timeout) {
+    timeout = std::max(timeout, std::chrono::milliseconds(1));
+    if (timeout == kernel_timeout_) return;
+    kernel_timeout_ = timeout;
     timeval tv{static_cast<time_t>(timeout.count() / 1000),
                static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
     setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -164,6 +176,7 @@ class Connection {
   int fd_;
   SSL* ssl_;
   SteadyClock::time_point last_used_ = SteadyClock::now();
+  std::chrono::milliseconds kernel_timeout_{0};
 };
 
 class SocketTransport final : public HttpTransport {
@@ -174,18 +187,22 @@ class SocketTransport final : public HttpTransport {
   }
 
   Result<HttpResponse> Send(const HttpRequest& request) override {
+    MEM0_RETURN_IF_ERROR(ValidateHttpRequest(request));
     MEM0_ASSIGN_OR_RETURN(Endpoint endpoint, CachedParse(request.url));
     const std::string key = (endpoint.tls ? "s:" : "p:") + endpoint.host + ":" + endpoint.port;
     const std::string wire = Serialize(request, endpoint);
-    const auto deadline = SteadyClock::now() + options_.request_timeout;
+    std::chrono::milliseconds timeout = options_.request_timeout;
+    if (request.timeout.count() > 0) timeout = std::min(timeout, request.timeout);
+    const auto deadline = SteadyClock::now() + timeout;
     // A pooled connection may have been closed by the server while idle; if
     // it fails before any response byte arrives, resend on a fresh one.
     for (int attempt = 0; attempt < 2; ++attempt) {
       std::unique_ptr<Connection> connection = TakeIdle(key);
       const bool reused = connection != nullptr;
       if (!connection) {
-        MEM0_ASSIGN_OR_RETURN(connection, Connect(endpoint));
+        MEM0_ASSIGN_OR_RETURN(connection, Connect(endpoint, deadline));
       }
+      connection->SetKernelTimeout(timeout);
       bool got_bytes = false;
       bool keep_alive = true;
       auto response = Exchange(*connection, wire, request.method, deadline, got_bytes, keep_alive);
@@ -372,18 +389,23 @@ class SocketTransport final : public HttpTransport {
     }
   }
 
-  Result<std::unique_ptr<Connection>> Connect(const Endpoint& endpoint) {
+  Result<std::unique_ptr<Connection>> Connect(const Endpoint& endpoint,
+                                              SteadyClock::time_point request_deadline) {
     addrinfo hints{};
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_family = AF_UNSPEC;
     addrinfo* addresses = nullptr;
     int rc = getaddrinfo(endpoint.host.c_str(), endpoint.port.c_str(), &hints, &addresses);
     if (rc != 0) {
-      return NetworkError("cannot resolve " + endpoint.host + ": " + gai_strerror(rc));
+      Error error = NetworkError("cannot resolve " + endpoint.host + ": " + gai_strerror(rc));
+      // Only a temporary resolver failure may go away on a retry; a name that
+      // does not exist is a configuration error.
+      error.retryable = rc == EAI_AGAIN;
+      return error;
     }
     std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(addresses, freeaddrinfo);
     std::string last_error = "no addresses";
-    const auto deadline = SteadyClock::now() + options_.connect_timeout;
+    const auto deadline = std::min(SteadyClock::now() + options_.connect_timeout, request_deadline);
     for (addrinfo* a = addresses; a; a = a->ai_next) {
       int fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
       if (fd < 0) continue;
@@ -429,7 +451,11 @@ class SocketTransport final : public HttpTransport {
               options_.ca_bundle.empty()
                   ? SSL_CTX_set_default_verify_paths(ssl_ctx_)
                   : SSL_CTX_load_verify_locations(ssl_ctx_, options_.ca_bundle.c_str(), nullptr);
-          if (loaded != 1) return NetworkError("cannot load CA certificates");
+          if (loaded != 1) {
+            Error error = NetworkError("cannot load CA certificates");
+            error.retryable = false;  // a configuration error: retrying cannot help
+            return error;
+          }
         }
       }
       ctx = ssl_ctx_;

@@ -149,6 +149,10 @@ Result<SsoConfig> ResolveConfig(const EnvironmentLookup& env, const std::string&
   if (!missing.empty()) {
     return SourceError(label + " is configured for IAM Identity Center but lacks " + missing);
   }
+  // sso_region becomes part of the portal's and OIDC's host names.
+  if (!IsValidRegionName(config.region)) {
+    return SourceError(label + ": sso_region " + Quote(config.region) + " is not a region name");
+  }
   return config;
 }
 

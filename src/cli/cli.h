@@ -22,9 +22,10 @@ struct GlobalOptions {
   std::string endpoint_url;
   std::string region;
   std::string profile;
-  std::string output = "json";    // json | text
-  std::string engine = "sqlite";  // sqlite | dynamodb
-  std::string db;                 // SQLite path; empty: ~/.mem0/mem0.db
+  bool allow_insecure_http = false;  // plain http to a non-loopback endpoint
+  std::string output = "json";       // json | text
+  std::string engine = "sqlite";     // sqlite | dynamodb
+  std::string db;                    // SQLite path; empty: ~/.mem0/mem0.db
   std::string conversation_table = "Mem0Conversations";
   std::string graph_table = "Mem0Graph";
   int ttl_days = 0;         // > 0 enables TTL on stored conversations

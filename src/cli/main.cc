@@ -55,6 +55,7 @@ Result<dynamodb::Client*> Runner::Client() {
     config.endpoint_url = options_.endpoint_url;
     config.region = options_.region;
     config.profile = options_.profile;
+    config.allow_insecure_http = options_.allow_insecure_http;
     MEM0_ASSIGN_OR_RETURN(client_, dynamodb::Client::Create(std::move(config)));
   }
   return client_.get();
@@ -107,6 +108,9 @@ int main(int argc, char** argv) {
   app.add_option("--endpoint-url", options.endpoint_url, "DynamoDB endpoint (e.g. DynamoDB Local)");
   app.add_option("--region", options.region, "AWS region");
   app.add_option("--profile", options.profile, "AWS shared-config profile");
+  app.add_flag("--allow-insecure-http", options.allow_insecure_http,
+               "allow a plain http endpoint that is not loopback (requests and credentials "
+               "travel in cleartext)");
   app.add_option("--output", options.output, "json or text")
       ->check(CLI::IsMember({"json", "text"}));
   app.add_option("--engine", options.engine, "storage engine: sqlite (default) or dynamodb")

@@ -73,6 +73,7 @@ Result<memory::MemoryConfig> ResolveConfig(const GlobalOptions& options) {
     }
     if (overrides("--region", !options.region.empty())) connection->region = options.region;
     if (overrides("--profile", !options.profile.empty())) connection->profile = options.profile;
+    if (options.allow_insecure_http) connection->allow_insecure_http = true;
   }
   if (overrides("--conversation-table",
                 options.conversation_table != defaults.conversation_table)) {

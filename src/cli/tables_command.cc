@@ -130,6 +130,7 @@ provision::TablesConfig BaseConfig(const GlobalOptions& options) {
   provision::TablesConfig config;
   config.region = options.region;
   if (!options.endpoint_url.empty()) config.endpoint_url = options.endpoint_url;
+  config.allow_insecure_http = options.allow_insecure_http;
   config.conversation_table = options.conversation_table;
   config.graph_table = options.graph_table;
   config.ttl_enabled = options.ttl_days > 0;

@@ -120,6 +120,11 @@ struct DecimalParts {
   long long exponent = 0;
 };
 
+// Largest |exponent| of a number in its normalised form (d.ddd x 10^e): far
+// beyond DynamoDB's range (-130..125), and it bounds the arithmetic. Applied
+// to the normalised exponent, so every canonical form reads back the same.
+constexpr long long kMaxDecimalExponent = 100000;
+
 std::optional<DecimalParts> ParseDecimal(std::string_view text) {
   DecimalParts parts;
   size_t i = 0;
@@ -150,7 +155,7 @@ std::optional<DecimalParts> ParseDecimal(std::string_view text) {
     for (; i < text.size(); ++i) {
       if (!std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
       exponent = exponent * 10 + (text[i] - '0');
-      if (exponent > 100000) return std::nullopt;
+      if (exponent > 1'000'000'000) return std::nullopt;  // keeps the sums below from overflowing
     }
     if (negative) exponent = -exponent;
   }
@@ -161,6 +166,9 @@ std::optional<DecimalParts> ParseDecimal(std::string_view text) {
   // value = 0.digits x 10^(integer digit count); integer digit count is
   // digits.size() - (digits after the point that are significant).
   parts.exponent = exponent - point_shift + static_cast<long long>(parts.digits.size()) - 1;
+  if (parts.exponent > kMaxDecimalExponent || parts.exponent < -kMaxDecimalExponent) {
+    return std::nullopt;
+  }
   while (parts.digits.size() > 1 && parts.digits.back() == '0') parts.digits.pop_back();
   return parts;
 }

@@ -634,32 +634,80 @@ class Client::Impl {
   }
 
   Result<std::string> Send(Operation op, std::string_view op_name, std::string_view body) {
+    MEM0_RETURN_IF_ERROR(CheckOperationName(op_name));
     const std::string target = "DynamoDB_20120810." + std::string(op_name);
     const int max_attempts = std::max(1, config.retry.max_attempts);
+    using std::chrono::milliseconds;
+    const milliseconds call_timeout = config.retry.call_timeout;
+    const bool bounded = call_timeout.count() > 0;
+    const auto deadline = clock->Now() + call_timeout;
+    auto time_left = [&] {
+      return std::chrono::duration_cast<milliseconds>(deadline - clock->Now());
+    };
     for (int attempt = 0;; ++attempt) {
+      const milliseconds attempt_timeout = bounded ? time_left() : milliseconds(0);
+      if (bounded && attempt_timeout.count() <= 0) {
+        return CallTimedOut(op_name, attempt, call_timeout);
+      }
       if (attempt > 0) {
         counters.IncrementRetries(op);
         MutableProcessCounters().IncrementRetries(op);
       }
-      auto result = SendOnce(op, target, body);
-      if (result.ok() || !result.error().retryable || attempt + 1 >= max_attempts) {
-        if (!result.ok() && result.error().retryable && attempt > 0) {
-          Error error = std::move(result).error();
-          error.message += " (after " + std::to_string(attempt + 1) + " attempts)";
-          return error;
+      auto result = SendOnce(op, target, body, attempt_timeout);
+      if (result.ok() || !result.error().retryable) return result;
+      const milliseconds delay = BackoffDelay(attempt);
+      // No retry that could not finish in time: the call fails now, with the
+      // last attempt's error, rather than after a sleep that cannot help.
+      const bool out_of_time = bounded && time_left() <= delay;
+      if (attempt + 1 >= max_attempts || out_of_time) {
+        Error error = std::move(result).error();
+        if (attempt > 0 || out_of_time) {
+          error.message +=
+              " (after " + std::to_string(attempt + 1) + " attempt" + (attempt > 0 ? "s" : "") +
+              (out_of_time
+                   ? ", at the call's " + std::to_string(call_timeout.count()) + " ms deadline"
+                   : "") +
+              ")";
         }
-        return result;
+        return error;
       }
-      sleeper->Sleep(BackoffDelay(attempt));
+      sleeper->Sleep(delay);
     }
   }
 
-  Result<std::string> SendOnce(Operation op, const std::string& target, std::string_view body) {
+  static Error CallTimedOut(std::string_view op_name, int attempts,
+                            std::chrono::milliseconds call_timeout) {
+    Error error = MakeError(ErrorCode::kTimeout,
+                            std::string(op_name) + " did not complete within the call's " +
+                                std::to_string(call_timeout.count()) + " ms deadline (" +
+                                std::to_string(attempts) + " attempts)",
+                            "CallTimeout");
+    error.retryable = false;
+    return error;
+  }
+
+  // Operation names go into the X-Amz-Target header: letters only, so a
+  // caller's name (`mem0 ddb NAME`) can never carry CR/LF or anything else
+  // into the request. The longest DynamoDB operation has 35.
+  static Status CheckOperationName(std::string_view op_name) {
+    constexpr size_t kMaxOperationNameBytes = 64;
+    bool letters = !op_name.empty() && op_name.size() <= kMaxOperationNameBytes;
+    for (char c : op_name) letters = letters && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'));
+    if (letters) return {};
+    return InvalidArgument(op_name.empty()
+                               ? std::string("the operation name is empty")
+                               : "the operation name is not an operation (letters only, at most " +
+                                     std::to_string(kMaxOperationNameBytes) + ")");
+  }
+
+  Result<std::string> SendOnce(Operation op, const std::string& target, std::string_view body,
+                               std::chrono::milliseconds timeout) {
     MEM0_ASSIGN_OR_RETURN(Credentials creds, credentials->GetCredentials());
     HttpRequest request;
     request.method = "POST";
     request.url = url;
     request.body.assign(body);
+    request.timeout = timeout;
     request.headers = {
         {"Host", host}, {"Content-Type", "application/x-amz-json-1.0"}, {"X-Amz-Target", target}};
     sigv4::SigningParams params;
@@ -734,6 +782,12 @@ Result<std::unique_ptr<Client>> Client::Create(ClientConfig config) {
   while (!impl->endpoint.empty() && impl->endpoint.back() == '/') impl->endpoint.pop_back();
   auto endpoint_url = ParseUrl(impl->endpoint);
   if (!endpoint_url.ok()) return InvalidArgument("endpoint_url: " + endpoint_url.error().message);
+  if (!endpoint_url->tls() && !IsLoopbackHost(endpoint_url->host) && !config.allow_insecure_http) {
+    return InvalidArgument("endpoint_url " + impl->endpoint +
+                           " is plain http to a host that is not loopback: requests and "
+                           "credentials would cross the network in cleartext; use https, or "
+                           "allow it explicitly (allow_insecure_http, --allow-insecure-http)");
+  }
   impl->host = endpoint_url->authority;
   impl->url = impl->endpoint + "/";
   impl->clock = config.env.clock;
@@ -1306,6 +1360,7 @@ Result<std::shared_ptr<Client>> Connect(const ConnectionConfig& connection) {
   config.region = connection.region;
   config.endpoint_url = connection.endpoint_url;
   config.profile = connection.profile;
+  config.allow_insecure_http = connection.allow_insecure_http;
   if (!connection.aws_access_key_id.empty()) {
     config.access_key_id = connection.aws_access_key_id;
     config.secret_access_key = connection.aws_secret_access_key;

@@ -1,6 +1,7 @@
 #include "mem0/memory/config.h"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
@@ -14,6 +15,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -245,6 +247,7 @@ class Reader {
     fields.emplace_back("aws_secret_access_key", StringField(c.aws_secret_access_key));
     fields.emplace_back("aws_session_token", StringField(c.aws_session_token));
     fields.emplace_back("use_iam_role", BoolField(c.use_iam_role));
+    fields.emplace_back("allow_insecure_http", BoolField(c.allow_insecure_http));
   }
 
   // {provider: ..., config: {...}}: reads the provider first, then the
@@ -469,6 +472,7 @@ nlohmann::ordered_json DescribeConnection(const dynamodb::ConnectionConfig& c) {
   j["aws_secret_access_key"] = Mask(c.aws_secret_access_key);
   j["aws_session_token"] = Mask(c.aws_session_token);
   j["use_iam_role"] = c.use_iam_role;
+  if (c.allow_insecure_http) j["allow_insecure_http"] = true;
   return j;
 }
 
@@ -547,15 +551,50 @@ Status ValidateMemoryConfig(const MemoryConfig& config) {
   return {};
 }
 
+namespace {
+
+// Counts documents; the nodes are built by YAML::Load.
+class DocumentCounter final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// How many documents `text` holds: 0, 1 or 2 (meaning two or more). Not
+// YAML::LoadAll, which never returns on some invalid inputs (",-": yaml-cpp
+// up to 0.8 keeps yielding an empty document without consuming a token,
+// jbeder/yaml-cpp#1319): the parser is asked for at most two.
+int CountDocuments(const std::string& text) {
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  DocumentCounter counter;
+  int documents = 0;
+  while (documents < 2 && parser.HandleNextDocument(counter)) ++documents;
+  return documents;
+}
+
+}  // namespace
+
 Result<MemoryConfig> ParseMemoryConfig(std::string_view text, const EnvironmentLookup& env) {
   if (text.size() > kMaxConfigFileBytes) {
     return Invalid("config", "larger than " + std::to_string(kMaxConfigFileBytes) + " bytes");
   }
   MemoryConfig config;
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-    if (documents.size() > 1) return Invalid("config", "expected one YAML document, not several");
-    const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
+    const std::string document(text);
+    const int documents = CountDocuments(document);
+    if (documents > 1) return Invalid("config", "expected one YAML document, not several");
+    const YAML::Node root = documents == 0 ? YAML::Node() : YAML::Load(document);
     Reader reader(env);
     MEM0_RETURN_IF_ERROR(reader.Top(root, config));
   } catch (const YAML::DeepRecursion& e) {

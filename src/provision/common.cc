@@ -175,6 +175,7 @@ Result<std::unique_ptr<dynamodb::Client>> MakeTablesClient(const TablesConfig& c
   dynamodb::ClientConfig client_config;
   client_config.region = config.region;
   client_config.endpoint_url = config.endpoint_url.value_or("");
+  client_config.allow_insecure_http = config.allow_insecure_http;
   return dynamodb::Client::Create(std::move(client_config));
 }
 

@@ -20,6 +20,7 @@ std::unique_ptr<Client> ClientWithEnvironment(std::map<std::string, std::string>
   config.access_key_id = "AKIDEXAMPLE";
   config.secret_access_key = "secret";
   config.retry.max_attempts = 1;
+  config.allow_insecure_http = true;  // the test endpoint is plain http, not loopback
   config.env.environment = [vars](std::string_view name) -> std::optional<std::string> {
     auto it = vars.find(std::string(name));
     if (it == vars.end()) return std::nullopt;

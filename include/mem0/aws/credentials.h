@@ -98,7 +98,12 @@ std::optional<std::string> ReadProfileSetting(const EnvironmentLookup& env,
                                               std::string_view profile, std::string_view key);
 
 // Region: explicit, then AWS_REGION, AWS_DEFAULT_REGION, then the profile's
-// `region`. Error when none is found.
+// `region`. Error when none is found, or when the one found is not a region
+// name (IsValidRegionName).
+// One DNS host label (letters, digits, inner hyphens, 1-63 characters), as
+// botocore requires of a region before building an endpoint from it.
+bool IsValidRegionName(std::string_view region);
+
 Result<std::string> ResolveRegion(std::string_view explicit_region, const EnvironmentLookup& env,
                                   std::string_view profile);
 

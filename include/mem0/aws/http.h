@@ -25,7 +25,19 @@ struct HttpRequest {
   std::string url;  // scheme://host[:port]/path[?query]
   Headers headers;
   std::string body;
+  // The longest this request may take, connecting included; zero: the
+  // transport's request_timeout. The DynamoDB client sets it to what is left
+  // of a call's deadline (RetryPolicy::call_timeout); the transport's own
+  // timeouts still apply when shorter.
+  std::chrono::milliseconds timeout{0};
 };
+
+// kInvalidArgument unless the method and every header name are HTTP tokens
+// (RFC 9110) and no header value holds CR, LF or NUL: such a value would end
+// its header line and inject headers (or a whole request) of the sender's
+// choosing. Both built-in transports check every request; a custom transport
+// should too. Messages name the header, never its value (it may be a secret).
+Status ValidateHttpRequest(const HttpRequest& request);
 
 struct HttpResponse {
   int status = 0;

@@ -65,6 +65,11 @@ struct RetryPolicy {
   int max_attempts = 10;  // the AWS SDKs' default for DynamoDB
   std::chrono::milliseconds base_delay{25};
   std::chrono::milliseconds max_delay{20000};
+  // The longest one call may take, all attempts and the sleeps between them
+  // included (each attempt gets at most what is left, through
+  // HttpRequest::timeout): an unresponsive endpoint fails the call after
+  // this, not after max_attempts full request timeouts. Zero: no limit.
+  std::chrono::milliseconds call_timeout{30000};
   // Uniform in [0, 1); full jitter picks the delay as jitter() * cap.
   // Injectable so tests can assert exact delays.
   std::function<double()> jitter;  // null: a thread-safe PRNG
@@ -78,6 +83,11 @@ struct ClientConfig {
   std::string access_key_id;
   std::string secret_access_key;
   std::string session_token;
+  // Plain http is refused for any endpoint but a loopback one (127.0.0.0/8,
+  // ::1, localhost): requests, and a session token, would cross the network
+  // in cleartext. Set this to allow it anyway (e.g. DynamoDB Local on
+  // another host of a private network).
+  bool allow_insecure_http = false;
   RetryPolicy retry;
   aws::HttpTransportOptions http;
   // Seams. Null members get the real implementations.
@@ -121,7 +131,8 @@ struct ConnectionConfig {
   std::string aws_access_key_id;  // explicit keys; otherwise the credential chain
   std::string aws_secret_access_key;
   std::string aws_session_token;
-  bool use_iam_role = true;  // use the credential chain when no explicit keys
+  bool use_iam_role = true;          // use the credential chain when no explicit keys
+  bool allow_insecure_http = false;  // see ClientConfig::allow_insecure_http
   // A shared client: when set it is used as is and the fields above are
   // ignored, so the tables of one application share its connections.
   std::shared_ptr<Client> client;

@@ -25,9 +25,12 @@
 //   sqlite graph:        path (alias db_path), busy_timeout_ms, synchronous
 //   dynamodb conversation: table_name, region, endpoint_url, profile,
 //     aws_access_key_id, aws_secret_access_key, aws_session_token,
-//     use_iam_role, ttl_enabled, ttl_attribute, ttl_days
+//     use_iam_role, allow_insecure_http, ttl_enabled, ttl_attribute, ttl_days
 //   dynamodb graph: table_name, region, endpoint_url, profile, aws_access_key_id,
-//     aws_secret_access_key, aws_session_token, use_iam_role, enable_gsi, gsi_name
+//     aws_secret_access_key, aws_session_token, use_iam_role, allow_insecure_http,
+//     enable_gsi, gsi_name
+//   (allow_insecure_http: plain http to an endpoint that is not loopback;
+//   see dynamodb::ClientConfig)
 //
 // Parsing rules:
 //  - YAML 1.2 (a superset of JSON: one parser reads both); the top level must

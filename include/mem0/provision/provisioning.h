@@ -46,6 +46,7 @@ inline constexpr std::string_view kAwsManagedKmsKey = "aws/dynamodb";
 struct TablesConfig {
   std::string region;                       // used in ARNs and by MakeTablesClient
   std::optional<std::string> endpoint_url;  // used by MakeTablesClient
+  bool allow_insecure_http = false;         // used by MakeTablesClient (see ClientConfig)
   std::string conversation_table = "Mem0Conversations";
   std::string graph_table = "Mem0Graph";
   bool ttl_enabled = false;
