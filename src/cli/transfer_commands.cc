@@ -160,7 +160,8 @@ void AddTransferCommands(CLI::App& app, Runner& runner) {
       std::ifstream file;
       if (!args->file.empty() && args->file != "-") {
         file.open(args->file, std::ios::binary);
-        if (!file) return MakeError(ErrorCode::kInvalidArgument, "--file: cannot read " + args->file);
+        if (!file)
+          return MakeError(ErrorCode::kInvalidArgument, "--file: cannot read " + args->file);
       }
       std::istream& in = file.is_open() ? file : std::cin;
       memory::ImportOptions import_options;
@@ -211,12 +212,11 @@ void AddTransferCommands(CLI::App& app, Runner& runner) {
       memory::ImportOptions import_options;
       import_options.parallelism = args->parallelism;
       memory::Importer importer(*target.conversations, *target.graph, import_options);
-      MEM0_ASSIGN_OR_RETURN(
-          auto source_tally,
-          memory::ExportStores(*source.conversations, *source.graph, {},
-                               [&importer](const std::string& line) -> Status {
-                                 return importer.AddLine(line);
-                               }));
+      MEM0_ASSIGN_OR_RETURN(auto source_tally,
+                            memory::ExportStores(*source.conversations, *source.graph, {},
+                                                 [&importer](const std::string& line) -> Status {
+                                                   return importer.AddLine(line);
+                                                 }));
       MEM0_RETURN_IF_ERROR(importer.Finish());
       const double copy_seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

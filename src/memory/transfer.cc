@@ -5,8 +5,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <utility>
 
 #include "core/encoding.h"
@@ -50,8 +50,8 @@ Result<Json> StoredJson(const std::string& text, const std::string& what) {
 }
 
 Json HistoryJson(const store::HistoryRecord& r) {
-  Json out = {{"kind", "history"},      {"id", r.id},
-              {"memory_id", r.memory_id}, {"event", r.event},
+  Json out = {{"kind", "history"},          {"id", r.id},
+              {"memory_id", r.memory_id},   {"event", r.event},
               {"created_at", r.created_at}, {"is_deleted", r.is_deleted}};
   auto optional = [&](const char* name, const std::optional<std::string>& value) {
     if (value) out[name] = *value;
@@ -66,12 +66,9 @@ Json HistoryJson(const store::HistoryRecord& r) {
 
 Result<Json> NodeJson(const store::MemoryNode& n) {
   MEM0_ASSIGN_OR_RETURN(Json metadata, StoredJson(n.metadata_json, "node " + n.node_id));
-  Json out = {{"kind", "node"},
-              {"node_id", n.node_id},
-              {"content", n.content},
-              {"metadata", std::move(metadata)},
-              {"scope", n.scope},
-              {"created_at", n.created_at}};
+  Json out = {{"kind", "node"},       {"node_id", n.node_id},
+              {"content", n.content}, {"metadata", std::move(metadata)},
+              {"scope", n.scope},     {"created_at", n.created_at}};
   if (n.updated_at) out["updated_at"] = *n.updated_at;
   return out;
 }
@@ -151,9 +148,10 @@ Result<TransferTally> ExportStores(store::ConversationStore& conversations,
   std::sort(users.begin(), users.end());
   users.erase(std::unique(users.begin(), users.end()), users.end());
   if (sink) {
-    MEM0_RETURN_IF_ERROR(sink(
-        Json{{"format", kExportFormat}, {"version", kExportFormatVersion}, {"users", users}}
-            .dump()));
+    MEM0_RETURN_IF_ERROR(sink(Json{
+        {"format", kExportFormat},
+        {"version", kExportFormatVersion},
+        {"users", users}}.dump()));
   }
 
   for (const auto& user : options.user_ids.empty() ? keys.user_ids : users) {
@@ -165,9 +163,12 @@ Result<TransferTally> ExportStores(store::ConversationStore& conversations,
         const std::string what = "conversation " + c.conversation_id;
         MEM0_ASSIGN_OR_RETURN(Json messages, StoredJson(c.messages_json, what));
         MEM0_ASSIGN_OR_RETURN(Json metadata, StoredJson(c.metadata_json, what));
-        Json record = {{"kind", "conversation"},      {"user_id", c.user_id},
-                       {"conversation_id", c.conversation_id}, {"messages", std::move(messages)},
-                       {"metadata", std::move(metadata)}, {"timestamp", c.timestamp}};
+        Json record = {{"kind", "conversation"},
+                       {"user_id", c.user_id},
+                       {"conversation_id", c.conversation_id},
+                       {"messages", std::move(messages)},
+                       {"metadata", std::move(metadata)},
+                       {"timestamp", c.timestamp}};
         if (c.updated_at) record["updated_at"] = *c.updated_at;
         if (c.expiration_time) record["expiration_time"] = *c.expiration_time;
         MEM0_RETURN_IF_ERROR(emit("conversation", record));
@@ -196,8 +197,9 @@ Result<TransferTally> ExportStores(store::ConversationStore& conversations,
 
   for (const auto& scope : keys.message_scopes) {
     if (!options.user_ids.empty() && !ScopeOfUsers(scope, options.user_ids)) continue;
-    MEM0_ASSIGN_OR_RETURN(std::string text, conversations.GetLastMessages(
-                                                scope, store::ConversationStore::kRecentMessagesKept));
+    MEM0_ASSIGN_OR_RETURN(
+        std::string text,
+        conversations.GetLastMessages(scope, store::ConversationStore::kRecentMessagesKept));
     MEM0_ASSIGN_OR_RETURN(Json messages, StoredJson(text, "recent messages of " + scope));
     if (messages.empty()) continue;
     MEM0_RETURN_IF_ERROR(emit(
@@ -350,9 +352,8 @@ class Importer::Impl {
     }
     if (!checked->has_value()) return {};  // header or end
     PendingRecord record = std::move(**checked);
-    if (!pending_.empty() &&
-        (pending_.front().kind != record.kind ||
-         static_cast<int>(pending_.size()) >= options_.batch_records)) {
+    if (!pending_.empty() && (pending_.front().kind != record.kind ||
+                              static_cast<int>(pending_.size()) >= options_.batch_records)) {
       MEM0_RETURN_IF_ERROR(Flush());
     }
     pending_.push_back(std::move(record));
@@ -376,7 +377,8 @@ class Importer::Impl {
 
  private:
   Error LineError(const std::string& problem) const {
-    return MakeError(ErrorCode::kInvalidArgument, "line " + std::to_string(lines_) + ": " + problem);
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "line " + std::to_string(lines_) + ": " + problem);
   }
 
   // nullopt for the header and end records.
@@ -433,9 +435,9 @@ class Importer::Impl {
       return std::optional<PendingRecord>();
     }
     if (kind == "conversation") {
-      MEM0_RETURN_IF_ERROR(fields.OnlyKnown({"kind", "user_id", "conversation_id", "messages",
-                                             "metadata", "timestamp", "updated_at",
-                                             "expiration_time"}));
+      MEM0_RETURN_IF_ERROR(
+          fields.OnlyKnown({"kind", "user_id", "conversation_id", "messages", "metadata",
+                            "timestamp", "updated_at", "expiration_time"}));
       auto& c = out.conversation;
       MEM0_ASSIGN_OR_RETURN(c.user_id, fields.Text("user_id"));
       MEM0_ASSIGN_OR_RETURN(c.conversation_id, fields.Text("conversation_id"));
@@ -445,9 +447,9 @@ class Importer::Impl {
       MEM0_ASSIGN_OR_RETURN(c.updated_at, fields.OptionalInteger("updated_at"));
       MEM0_ASSIGN_OR_RETURN(c.expiration_time, fields.OptionalInteger("expiration_time"));
     } else if (kind == "history") {
-      MEM0_RETURN_IF_ERROR(fields.OnlyKnown({"kind", "id", "memory_id", "old_memory", "new_memory",
-                                             "event", "created_at", "updated_at", "is_deleted",
-                                             "actor_id", "role"}));
+      MEM0_RETURN_IF_ERROR(
+          fields.OnlyKnown({"kind", "id", "memory_id", "old_memory", "new_memory", "event",
+                            "created_at", "updated_at", "is_deleted", "actor_id", "role"}));
       auto& h = out.history;
       MEM0_ASSIGN_OR_RETURN(h.id, fields.Text("id"));
       if (h.id.empty()) return fields.Bad("id", "must not be empty");
@@ -476,9 +478,9 @@ class Importer::Impl {
       MEM0_ASSIGN_OR_RETURN(n.created_at, fields.Seconds("created_at"));
       MEM0_ASSIGN_OR_RETURN(n.updated_at, fields.OptionalSeconds("updated_at"));
     } else if (kind == "edge") {
-      MEM0_RETURN_IF_ERROR(fields.OnlyKnown({"kind", "edge_id", "source_id", "target_id",
-                                             "relationship_type", "properties", "created_at",
-                                             "indexed"}));
+      MEM0_RETURN_IF_ERROR(
+          fields.OnlyKnown({"kind", "edge_id", "source_id", "target_id", "relationship_type",
+                            "properties", "created_at", "indexed"}));
       auto& e = out.edge;
       MEM0_ASSIGN_OR_RETURN(e.edge_id, fields.Text("edge_id"));
       MEM0_ASSIGN_OR_RETURN(e.source_id, fields.Text("source_id"));
@@ -528,13 +530,12 @@ class Importer::Impl {
       }
     } else {
       for (const auto& record : batch) {
-        tasks.push_back([this, &record, &on_line]() -> Status {
-          return on_line(record, Write(record));
-        });
+        tasks.push_back(
+            [this, &record, &on_line]() -> Status { return on_line(record, Write(record)); });
       }
     }
-    MEM0_RETURN_IF_ERROR(RunParallel(std::move(tasks),
-                                     static_cast<size_t>(std::max(1, options_.parallelism))));
+    MEM0_RETURN_IF_ERROR(
+        RunParallel(std::move(tasks), static_cast<size_t>(std::max(1, options_.parallelism))));
     for (const auto& record : batch) Count(written_, kind, record.text);
     return {};
   }

@@ -526,9 +526,9 @@ class DynamoDBGraphStore final : public GraphStore {
                                                       " already exists in another scope (\"" +
                                                       existing->scope + "\")");
     }
-    Item meta = {{"node_id", S(node.node_id)},  {"edge_id", S("META")},
-                 {"content", S(node.content)},  {"metadata", S(metadata.dump())},
-                 {"type", S("memory_node")},    {"created_at", Seconds(node.created_at)}};
+    Item meta = {{"node_id", S(node.node_id)}, {"edge_id", S("META")},
+                 {"content", S(node.content)}, {"metadata", S(metadata.dump())},
+                 {"type", S("memory_node")},   {"created_at", Seconds(node.created_at)}};
     if (!node.scope.empty()) meta["scope"] = S(node.scope);
     if (node.updated_at) meta["updated_at"] = Seconds(*node.updated_at);
     if (existing) {
@@ -555,8 +555,9 @@ class DynamoDBGraphStore final : public GraphStore {
     // Only the locator is looked up (not FindEdge's scan for reference edges
     // without one): an import writes many edges, each must stay one read.
     MEM0_ASSIGN_OR_RETURN(
-        auto located, client_->GetItem({config_.table_name,
-                                        Key(kLocatorPrefix + edge.edge_id, "EDGE"), "", {}, true}));
+        auto located,
+        client_->GetItem(
+            {config_.table_name, Key(kLocatorPrefix + edge.edge_id, "EDGE"), "", {}, true}));
     if (located.item && (Str(*located.item, "source_id") != edge.source_id ||
                          Str(*located.item, "target_id") != edge.target_id ||
                          Str(*located.item, "edge_relationship_type") != edge.relationship_type)) {

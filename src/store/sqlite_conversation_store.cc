@@ -399,12 +399,13 @@ class SqliteConversationStore final : public ConversationStore {
           out.push_back(select.Text(0));
         }
       };
-      MEM0_RETURN_IF_ERROR(column(
-          "SELECT DISTINCT user_id FROM conversations ORDER BY user_id", keys.user_ids));
+      MEM0_RETURN_IF_ERROR(
+          column("SELECT DISTINCT user_id FROM conversations ORDER BY user_id", keys.user_ids));
       MEM0_RETURN_IF_ERROR(column("SELECT DISTINCT memory_id FROM history ORDER BY memory_id",
                                   keys.history_memory_ids));
-      MEM0_RETURN_IF_ERROR(column(
-          "SELECT DISTINCT session_scope FROM messages ORDER BY session_scope", keys.message_scopes));
+      MEM0_RETURN_IF_ERROR(
+          column("SELECT DISTINCT session_scope FROM messages ORDER BY session_scope",
+                 keys.message_scopes));
       return keys;
     });
   }

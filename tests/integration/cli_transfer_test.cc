@@ -67,8 +67,9 @@ class Stores {
             R"([{"role":"user","content":"hello","extra":{"n":null}}])");
     MustRun({"conversation", "store", "--user", "carol"},
             R"([{"role":"assistant","content":"hi"}])");
-    const std::string a = json::parse(MustRun({"graph", "add-node", "--content", "A", "--scope",
-                                               "user:carol", "--metadata", R"({"w":1})"}))["node_id"];
+    const std::string a =
+        json::parse(MustRun({"graph", "add-node", "--content", "A", "--scope", "user:carol",
+                             "--metadata", R"({"w":1})"}))["node_id"];
     const std::string b = json::parse(MustRun({"graph", "add-node", "--content", "B"}))["node_id"];
     MustRun({"graph", "relate", "--from", a, "--to", b, "--type", "knows", "--properties",
              R"({"since":2020})"});
@@ -93,8 +94,8 @@ TEST_P(CliTransferTest, RoundTripGivesTheSameExportAndImportIsIdempotent) {
   EXPECT_EQ(json::parse(lines.back())["kind"], "end");
   std::set<std::string> kinds;
   for (size_t i = 1; i + 1 < lines.size(); ++i) kinds.insert(json::parse(lines[i])["kind"]);
-  EXPECT_EQ(kinds, (std::set<std::string>{"conversation", "history", "recent_messages", "node",
-                                          "edge"}));
+  EXPECT_EQ(kinds,
+            (std::set<std::string>{"conversation", "history", "recent_messages", "node", "edge"}));
   // Exporting twice gives the same bytes.
   EXPECT_EQ(source.Export(), exported);
 
@@ -157,7 +158,7 @@ TEST_P(CliTransferTest, InterruptedImportsConvergeWhenRunAgain) {
   const std::string file = WriteTemp("export", exported);
   for (int delay_ms : {5, 30, 80, 150}) {
     std::vector<std::string> args = {MEM0_CLI_PATH, "--config", killed.config_path_, "import",
-                                     "--file", file, "--parallelism", "1"};
+                                     "--file",      file,       "--parallelism",     "1"};
     std::vector<char*> argv;
     for (auto& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
@@ -207,8 +208,12 @@ TEST_P(CliTransferTest, HostileLinesAreRefusedNamingTheLine) {
        "line 2: field \"extra\" is not part"},
       {header + "\n" + deep + "\n", "line 2: JSON nested deeper"},
       {header + "\n" + std::string(2'000'000, 'x') + "\n", "line 2: longer than"},
-      {R"({"format":"other","version":1})" "\n", "line 1: field \"format\""},
-      {R"({"format":"mem0-export","version":99})" "\n", "line 1: field \"version\""},
+      {R"({"format":"other","version":1})"
+       "\n",
+       "line 1: field \"format\""},
+      {R"({"format":"mem0-export","version":99})"
+       "\n",
+       "line 1: field \"version\""},
       {header + "\n" + R"({"kind":"end","counts":{"node":3}})" + "\n", "line 2: field \"counts\""},
       {"", "empty"},
   };
@@ -230,8 +235,8 @@ TEST(CliMigrateTest, SqliteToDynamoDBVerifiesAndServesTheSameMemories) {
   source.Populate();
   Stores target("dynamodb");
   const std::string db = source.fixture_.config.sqlite_conversation.path;
-  json report = json::parse(target.MustRun({"migrate", "--from", "sqlite:" + db, "--to",
-                                            "dynamodb", "--parallelism", "4"}));
+  json report = json::parse(target.MustRun(
+      {"migrate", "--from", "sqlite:" + db, "--to", "dynamodb", "--parallelism", "4"}));
   EXPECT_EQ(report["match"], true) << report.dump(2);
   EXPECT_EQ(report["source"], report["target"]);
   EXPECT_GT(report["source"]["node"]["count"].get<int>(), 0);
@@ -251,9 +256,8 @@ TEST(CliMigrateTest, SqliteToDynamoDBVerifiesAndServesTheSameMemories) {
   // and the exit code is non-zero.
   Stores other("sqlite");
   other.MustRun({"graph", "add-node", "--content", "extra"});
-  auto differs = target.Run(
-      {"migrate", "--from", "dynamodb", "--to",
-       "sqlite:" + other.fixture_.config.sqlite_conversation.path});
+  auto differs = target.Run({"migrate", "--from", "dynamodb", "--to",
+                             "sqlite:" + other.fixture_.config.sqlite_conversation.path});
   EXPECT_EQ(differs.exit_code, 1);
   json differs_report = json::parse(differs.out, nullptr, false);
   ASSERT_FALSE(differs_report.is_discarded()) << differs.out << differs.err;

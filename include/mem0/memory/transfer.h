@@ -74,7 +74,7 @@ Result<TransferTally> ExportStores(store::ConversationStore& conversations,
 
 struct ImportOptions {
   std::size_t max_line_bytes = kMaxExportLineBytes;
-  int parallelism = 8;   // writes in flight at once
+  int parallelism = 8;     // writes in flight at once
   int batch_records = 64;  // records of one kind written together
 };
 
