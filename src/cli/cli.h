@@ -99,6 +99,7 @@ void AddMcpCommand(CLI::App& app, Runner& runner);
 void AddMemoryCommands(CLI::App& app, Runner& runner);
 void AddServeCommand(CLI::App& app, Runner& runner);
 void AddTablesCommand(CLI::App& app, Runner& runner);
+void AddTransferCommands(CLI::App& app, Runner& runner);
 
 }  // namespace mem0::cli
 

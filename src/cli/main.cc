@@ -130,6 +130,7 @@ int main(int argc, char** argv) {
   mem0::cli::AddDdbCommand(app, runner);
   mem0::cli::AddTablesCommand(app, runner);
   mem0::cli::AddServeCommand(app, runner);
+  mem0::cli::AddTransferCommands(app, runner);
 
   try {
     app.parse(argc, argv);

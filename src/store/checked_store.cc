@@ -1,5 +1,6 @@
 #include "store/checked_store.h"
 
+#include <cmath>
 #include <exception>
 #include <string>
 #include <utility>
@@ -127,6 +128,30 @@ class CheckedConversationStore final : public ConversationStore {
   Result<void> Reset() override {
     return Guard("Reset", [&] { return engine_->Reset(); });
   }
+  Result<ConversationStoreKeys> ListKeys() override {
+    return Guard("ListKeys", [&] { return engine_->ListKeys(); });
+  }
+  Result<void> PutConversation(const Conversation& conversation) override {
+    MEM0_RETURN_IF_ERROR(CheckConversation(conversation.user_id, conversation.conversation_id));
+    MEM0_RETURN_IF_ERROR(ParseMessages(conversation.messages_json));
+    MEM0_RETURN_IF_ERROR(ParseMetadata(conversation.metadata_json));
+    if (conversation.timestamp < 0 || (conversation.updated_at && *conversation.updated_at < 0) ||
+        (conversation.expiration_time && *conversation.expiration_time < 0)) {
+      return Invalid("conversation timestamps must not be negative");
+    }
+    return Guard("PutConversation", [&] { return engine_->PutConversation(conversation); });
+  }
+  Result<void> ReplaceMessages(const std::string& session_scope,
+                               const std::string& messages_json) override {
+    MEM0_RETURN_IF_ERROR(ValidateKey("session_scope", session_scope, kMaxScopeOrMemoryIdBytes));
+    MEM0_ASSIGN_OR_RETURN(nlohmann::json messages, ParseMessages(messages_json));
+    if (messages.size() > static_cast<size_t>(kRecentMessagesKept)) {
+      return Invalid("at most " + std::to_string(kRecentMessagesKept) + " recent messages");
+    }
+    MEM0_RETURN_IF_ERROR(CheckRecentMessageSizes(messages));
+    return Guard("ReplaceMessages",
+                 [&] { return engine_->ReplaceMessages(session_scope, messages_json); });
+  }
 
  private:
   // The record with its id filled in (a new UUID when empty), after checks.
@@ -139,6 +164,8 @@ class CheckedConversationStore final : public ConversationStore {
 
   std::unique_ptr<ConversationStore> engine_;
 };
+
+bool ValidTime(double seconds) { return std::isfinite(seconds) && seconds >= 0; }
 
 class CheckedGraphStore final : public GraphStore {
  public:
@@ -207,6 +234,24 @@ class CheckedGraphStore final : public GraphStore {
   Result<Subgraph> ExportAll(const std::string& scope) override {
     MEM0_RETURN_IF_ERROR(ValidateScope(scope));
     return Guard("ExportAll", [&] { return engine_->ExportAll(scope); });
+  }
+  Result<void> PutNode(const MemoryNode& node) override {
+    if (node.node_id.empty()) return Invalid("node_id must not be empty");
+    MEM0_RETURN_IF_ERROR(
+        ValidateNewNode(node.content, node.metadata_json, node.node_id, node.scope));
+    if (!ValidTime(node.created_at) || (node.updated_at && !ValidTime(*node.updated_at))) {
+      return Invalid("node times must be finite and not negative");
+    }
+    return Guard("PutNode", [&] { return engine_->PutNode(node); });
+  }
+  Result<void> PutEdge(const Edge& edge) override {
+    MEM0_RETURN_IF_ERROR(ValidateEdgeId(edge.edge_id));
+    MEM0_RETURN_IF_ERROR(ValidateNodeId(edge.source_id));
+    MEM0_RETURN_IF_ERROR(ValidateNodeId(edge.target_id));
+    MEM0_RETURN_IF_ERROR(ValidateRelationshipType(edge.relationship_type));
+    MEM0_RETURN_IF_ERROR(ParseJsonObject("properties", edge.properties_json));
+    if (!ValidTime(edge.created_at)) return Invalid("created_at must be finite and not negative");
+    return Guard("PutEdge", [&] { return engine_->PutEdge(edge); });
   }
   Result<std::vector<MemoryNode>> ListScope(const std::string& scope, int limit,
                                             const std::string& after_node_id) override {

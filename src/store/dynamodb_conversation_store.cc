@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <set>
@@ -394,6 +395,91 @@ class DynamoDBConversationStore final : public ConversationStore {
     return client_->BatchWriteItem({{config_.table_name, deletes}});
   }
 
+  Result<ConversationStoreKeys> ListKeys() override {
+    dynamodb::ScanRequest scan;
+    scan.table_name = config_.table_name;
+    scan.projection_expression = "user_id";
+    scan.consistent_read = true;
+    MEM0_ASSIGN_OR_RETURN(auto all, client_->ScanAll(scan));
+    std::set<std::string> users, memories, scopes;
+    for (const auto& item : all.items) {
+      const std::string* partition = dynamodb::GetString(item, "user_id");
+      if (!partition) continue;
+      if (partition->starts_with(kHistoryPrefix)) {
+        memories.insert(partition->substr(std::strlen(kHistoryPrefix)));
+      } else if (partition->starts_with(kMessagesPrefix)) {
+        scopes.insert(partition->substr(std::strlen(kMessagesPrefix)));
+      } else if (!partition->starts_with(dynamodb::layout::kReservedPrefix)) {
+        users.insert(*partition);  // a user's partition holds only heads
+      }
+    }
+    return ConversationStoreKeys{{users.begin(), users.end()},
+                                 {memories.begin(), memories.end()},
+                                 {scopes.begin(), scopes.end()}};
+  }
+
+  Result<void> PutConversation(const Conversation& conversation) override {
+    MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(conversation.messages_json));
+    MEM0_ASSIGN_OR_RETURN(Json metadata, ParseMetadata(conversation.metadata_json));
+    for (int attempt = 0; attempt < kMaxConflictRetries; ++attempt) {
+      MEM0_ASSIGN_OR_RETURN(auto previous,
+                            ReadHead(conversation.user_id, conversation.conversation_id));
+      int64_t version = 0;
+      if (previous) {
+        MEM0_ASSIGN_OR_RETURN(version, ReadInt(*previous, "version"));
+      }
+      if (version < 0 || version == std::numeric_limits<int64_t>::max()) version = 0;
+      Item head = {{"user_id", S(conversation.user_id)},
+                   {"conversation_id", S(conversation.conversation_id)},
+                   {"timestamp", N(conversation.timestamp)},
+                   {"type", S("conversation")},
+                   {"version", N(version + 1)}};
+      if (conversation.updated_at) head["updated_at"] = N(*conversation.updated_at);
+      if (conversation.expiration_time) {
+        head[config_.ttl_attribute] = N(*conversation.expiration_time);
+      }
+      bool conflict = false;
+      MEM0_RETURN_IF_ERROR(WriteHead(std::move(head), {messages, metadata},
+                                     previous ? &*previous : nullptr, &conflict,
+                                     /*stamp_expiration=*/false));
+      if (!conflict) return {};
+      Backoff(attempt);
+    }
+    return MakeError(ErrorCode::kConditionFailed,
+                     "conversation " + conversation.conversation_id + " kept changing");
+  }
+
+  Result<void> ReplaceMessages(const std::string& session_scope,
+                               const std::string& messages_json) override {
+    MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(messages_json));
+    const std::string partition = kMessagesPrefix + session_scope;
+    dynamodb::QueryRequest query;
+    query.table_name = config_.table_name;
+    query.key_condition_expression = "user_id = :p";
+    query.projection_expression = "user_id, conversation_id";
+    query.attributes.values = {{":p", S(partition)}};
+    query.consistent_read = true;
+    MEM0_ASSIGN_OR_RETURN(auto old, client_->QueryAll(query));
+    // New first, old after: an interrupted run leaves extra messages (never
+    // fewer), and running again converges.
+    std::vector<dynamodb::WriteRequest> writes;
+    const int64_t base = NowNanos();
+    const std::string unique = NewUuid().substr(0, 8);
+    for (size_t i = 0; i < messages.size(); ++i) {
+      writes.push_back(dynamodb::WriteRequest::Put(
+          {{"user_id", S(partition)},
+           {"conversation_id", S(Padded(base + static_cast<int64_t>(i), 20) + "#" + unique)},
+           {"type", S("message")},
+           {"role", S(messages[i]["role"].get<std::string>())},
+           {"content", S(messages[i]["content"].get<std::string>())},
+           {"message", S(messages[i].dump())}}));
+    }
+    MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, writes}}));
+    std::vector<dynamodb::WriteRequest> deletes;
+    for (auto& key : old.items) deletes.push_back(dynamodb::WriteRequest::Delete(std::move(key)));
+    return client_->BatchWriteItem({{config_.table_name, deletes}});
+  }
+
  private:
   static Error NotFound(const std::string& conversation_id) {
     return MakeError(ErrorCode::kNotFound, "conversation " + conversation_id + " not found");
@@ -648,7 +734,9 @@ class DynamoDBConversationStore final : public ConversationStore {
   // without one, as the reference writes, must still lack it), or null for a
   // new conversation (the condition is then that none exists). Sets
   // *conflict instead of failing when the condition does not hold.
-  Status WriteHead(Item head, const Body& body, const Item* previous, bool* conflict) {
+  // `stamp_expiration` false keeps the head's own TTL attribute (imports).
+  Status WriteHead(Item head, const Body& body, const Item* previous, bool* conflict,
+                   bool stamp_expiration = true) {
     const std::string messages = body.messages.dump();
     const std::string metadata = body.metadata.dump();
     if (messages.size() + metadata.size() > kMaxConversationBytes) {
@@ -658,7 +746,7 @@ class DynamoDBConversationStore final : public ConversationStore {
                            " bytes; the limit is " + std::to_string(kMaxConversationBytes));
     }
     const int64_t now = UnixSeconds(*clock_);
-    if (config_.ttl_enabled) {
+    if (config_.ttl_enabled && stamp_expiration) {
       head[config_.ttl_attribute] = N(now + static_cast<int64_t>(config_.ttl_days) * 86400);
     }
     // The last few writers' tokens: a retried write whose reply was lost is
@@ -697,7 +785,9 @@ class DynamoDBConversationStore final : public ConversationStore {
                      {"conversation_id", S(PartSortKey(conversation_id, generation, index))},
                      {"type", S("conversation_part")},
                      {"data", AttributeValue::B(compressed.substr(offset, kPartBytes))}};
-        if (config_.ttl_enabled) part[config_.ttl_attribute] = head[config_.ttl_attribute];
+        if (head.count(config_.ttl_attribute)) {
+          part[config_.ttl_attribute] = head[config_.ttl_attribute];
+        }
         parts.push_back(std::move(part));
       }
       head["overflow_generation"] = S(generation);

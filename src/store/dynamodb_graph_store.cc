@@ -130,52 +130,11 @@ class DynamoDBGraphStore final : public GraphStore {
     const std::string& id = node.node_id;
     const Json& metadata = node.metadata;
     const double created_at = NowSeconds(*clock_);
-    const AttributeValue now = Seconds(created_at);
     Item meta = {{"node_id", S(id)},         {"edge_id", S("META")},
                  {"content", S(content)},    {"metadata", S(metadata.dump())},
-                 {"type", S("memory_node")}, {"created_at", now}};
+                 {"type", S("memory_node")}, {"created_at", Seconds(created_at)}};
     if (!scope.empty()) meta["scope"] = S(scope);
-
-    dynamodb::TransactWriteItemsRequest tx;
-    dynamodb::TransactWriteItem put;
-    put.kind = dynamodb::TransactWriteItem::Kind::kPut;
-    put.table_name = config_.table_name;
-    put.item = meta;
-    put.condition_expression = "attribute_not_exists(node_id)";
-    tx.items.push_back(put);
-    if (!scope.empty()) {
-      // The scope node is upserted on its own (idempotent), not in the
-      // transaction: concurrent creations in one scope would otherwise all
-      // touch it and cancel each other.
-      dynamodb::UpdateItemRequest scope_node;
-      scope_node.table_name = config_.table_name;
-      scope_node.key = Key(ScopeNodeId(scope), "META");
-      scope_node.update_expression =
-          "SET content = if_not_exists(content, :c), #t = :t, created_at = "
-          "if_not_exists(created_at, :now), metadata = if_not_exists(metadata, :m)";
-      scope_node.attributes.names = {{"#t", "type"}};
-      scope_node.attributes.values = {
-          {":c", S(scope)}, {":t", S("scope_node")}, {":now", now}, {":m", S("{}")}};
-      MEM0_RETURN_IF_ERROR(client_->UpdateItem(scope_node));
-      for (auto& item : EdgeItems(
-               {ScopeMemberEdgeId(id), ScopeNodeId(scope), id, kScopeMemberType, "{}", created_at},
-               /*with_locator=*/false, /*indexed=*/false)) {
-        dynamodb::TransactWriteItem edge_put;
-        edge_put.kind = dynamodb::TransactWriteItem::Kind::kPut;
-        edge_put.table_name = config_.table_name;
-        edge_put.item = std::move(item);
-        tx.items.push_back(std::move(edge_put));
-      }
-    }
-    auto written = client_->TransactWriteItems(tx);
-    if (!written.ok()) {
-      const auto* detail = dynamodb::ServiceDetail(written.error());
-      if (detail && !detail->cancellation_reasons.empty() &&
-          detail->cancellation_reasons[0].code == "ConditionalCheckFailed") {
-        return MakeError(ErrorCode::kAlreadyExists, "node " + id + " already exists");
-      }
-      return written.error();
-    }
+    MEM0_RETURN_IF_ERROR(WriteNewNode(std::move(meta), scope, created_at));
     if (!scope.empty()) MEM0_RETURN_IF_ERROR(BumpScopeVersion(scope));
     return id;
   }
@@ -546,6 +505,7 @@ class DynamoDBGraphStore final : public GraphStore {
       if (!Str(item, "edge_id").starts_with("OUT#")) continue;
       MEM0_ASSIGN_OR_RETURN(Edge edge, EdgeFromItem(item));
       if (edge.relationship_type == kScopeMemberType) continue;
+      edge.indexed = item.count("created_at") > 0;  // see the top
       if (in_graph.count(edge.source_id) && in_graph.count(edge.target_id)) {
         graph.edges.push_back(std::move(edge));
       }
@@ -556,6 +516,90 @@ class DynamoDBGraphStore final : public GraphStore {
     std::sort(graph.edges.begin(), graph.edges.end(),
               [](const auto& a, const auto& b) { return a.edge_id < b.edge_id; });
     return graph;
+  }
+
+  Result<void> PutNode(const MemoryNode& node) override {
+    MEM0_ASSIGN_OR_RETURN(Json metadata, ParseJsonObject("metadata", node.metadata_json));
+    MEM0_ASSIGN_OR_RETURN(auto existing, GetNode(node.node_id));
+    if (existing && existing->scope != node.scope) {
+      return MakeError(ErrorCode::kAlreadyExists, "node " + node.node_id +
+                                                      " already exists in another scope (\"" +
+                                                      existing->scope + "\")");
+    }
+    Item meta = {{"node_id", S(node.node_id)}, {"edge_id", S("META")},
+                 {"content", S(node.content)}, {"metadata", S(metadata.dump())},
+                 {"type", S("memory_node")},   {"created_at", Seconds(node.created_at)}};
+    if (!node.scope.empty()) meta["scope"] = S(node.scope);
+    if (node.updated_at) meta["updated_at"] = Seconds(*node.updated_at);
+    if (existing) {
+      // Same scope, so its membership items stay as they are.
+      dynamodb::PutItemRequest put;
+      put.table_name = config_.table_name;
+      put.item = std::move(meta);
+      put.condition_expression = "attribute_exists(node_id)";
+      auto written = client_->PutItem(put);
+      if (!written.ok() && written.error().code == ErrorCode::kConditionFailed) {
+        return MakeError(ErrorCode::kConditionFailed,
+                         "node " + node.node_id + " was deleted while being written");
+      }
+      MEM0_RETURN_IF_ERROR(written);
+    } else {
+      MEM0_RETURN_IF_ERROR(WriteNewNode(std::move(meta), node.scope, node.created_at));
+    }
+    if (!node.scope.empty()) MEM0_RETURN_IF_ERROR(BumpScopeVersion(node.scope));
+    return {};
+  }
+
+  Result<void> PutEdge(const Edge& edge) override {
+    MEM0_ASSIGN_OR_RETURN(Json properties, ParseJsonObject("properties", edge.properties_json));
+    // Only the locator is looked up (not FindEdge's scan for reference edges
+    // without one): an import writes many edges, each must stay one read.
+    MEM0_ASSIGN_OR_RETURN(
+        auto located,
+        client_->GetItem(
+            {config_.table_name, Key(kLocatorPrefix + edge.edge_id, "EDGE"), "", {}, true}));
+    if (located.item && (Str(*located.item, "source_id") != edge.source_id ||
+                         Str(*located.item, "target_id") != edge.target_id ||
+                         Str(*located.item, "edge_relationship_type") != edge.relationship_type)) {
+      return MakeError(ErrorCode::kAlreadyExists,
+                       "edge " + edge.edge_id + " already exists with other nodes or type");
+    }
+    Edge normalized = edge;
+    normalized.properties_json = properties.dump();
+    dynamodb::TransactWriteItemsRequest tx;
+    std::vector<std::string> checked;
+    for (const std::string& node : {edge.source_id, edge.target_id}) {
+      if (std::find(checked.begin(), checked.end(), node) != checked.end()) continue;
+      checked.push_back(node);
+      dynamodb::TransactWriteItem check;
+      check.kind = dynamodb::TransactWriteItem::Kind::kConditionCheck;
+      check.table_name = config_.table_name;
+      check.key = Key(node, "META");
+      check.condition_expression = "attribute_exists(node_id)";
+      tx.items.push_back(std::move(check));
+    }
+    for (auto& item : EdgeItems(normalized, /*with_locator=*/true, edge.indexed)) {
+      dynamodb::TransactWriteItem put;
+      put.kind = dynamodb::TransactWriteItem::Kind::kPut;
+      put.table_name = config_.table_name;
+      put.item = std::move(item);
+      tx.items.push_back(std::move(put));
+    }
+    auto written = client_->TransactWriteItems(tx);
+    if (!written.ok()) {
+      const auto* detail = dynamodb::ServiceDetail(written.error());
+      const auto reasons =
+          detail ? detail->cancellation_reasons : std::vector<dynamodb::CancellationReason>{};
+      for (size_t i = 0; i < checked.size() && i < reasons.size(); ++i) {
+        if (reasons[i].code == "ConditionalCheckFailed") {
+          return MakeError(ErrorCode::kNotFound,
+                           (checked[i] == edge.source_id ? "source node " : "target node ") +
+                               checked[i] + " not found");
+        }
+      }
+      return written.error();
+    }
+    return {};
   }
 
   Result<std::vector<MemoryNode>> ListScope(const std::string& scope, int limit,
@@ -711,6 +755,55 @@ class DynamoDBGraphStore final : public GraphStore {
   // After the write it counts (see GetScopeVersion in graph_store.h): one
   // UpdateItem; ADD creates the attribute (and, should the scope node be
   // gone, a bare item) as needed.
+  // Writes a new node's item and, in a scope, its membership (one
+  // transaction); kAlreadyExists when the id is taken. The caller bumps the
+  // scope version.
+  Status WriteNewNode(Item meta, const std::string& scope, double created_at) {
+    const std::string id = meta.at("node_id").s();
+    const AttributeValue now = Seconds(created_at);
+    dynamodb::TransactWriteItemsRequest tx;
+    dynamodb::TransactWriteItem put;
+    put.kind = dynamodb::TransactWriteItem::Kind::kPut;
+    put.table_name = config_.table_name;
+    put.item = meta;
+    put.condition_expression = "attribute_not_exists(node_id)";
+    tx.items.push_back(put);
+    if (!scope.empty()) {
+      // The scope node is upserted on its own (idempotent), not in the
+      // transaction: concurrent creations in one scope would otherwise all
+      // touch it and cancel each other.
+      dynamodb::UpdateItemRequest scope_node;
+      scope_node.table_name = config_.table_name;
+      scope_node.key = Key(ScopeNodeId(scope), "META");
+      scope_node.update_expression =
+          "SET content = if_not_exists(content, :c), #t = :t, created_at = "
+          "if_not_exists(created_at, :now), metadata = if_not_exists(metadata, :m)";
+      scope_node.attributes.names = {{"#t", "type"}};
+      scope_node.attributes.values = {
+          {":c", S(scope)}, {":t", S("scope_node")}, {":now", now}, {":m", S("{}")}};
+      MEM0_RETURN_IF_ERROR(client_->UpdateItem(scope_node));
+      for (auto& item : EdgeItems(
+               {ScopeMemberEdgeId(id), ScopeNodeId(scope), id, kScopeMemberType, "{}", created_at},
+               /*with_locator=*/false, /*indexed=*/false)) {
+        dynamodb::TransactWriteItem edge_put;
+        edge_put.kind = dynamodb::TransactWriteItem::Kind::kPut;
+        edge_put.table_name = config_.table_name;
+        edge_put.item = std::move(item);
+        tx.items.push_back(std::move(edge_put));
+      }
+    }
+    auto written = client_->TransactWriteItems(tx);
+    if (!written.ok()) {
+      const auto* detail = dynamodb::ServiceDetail(written.error());
+      if (detail && !detail->cancellation_reasons.empty() &&
+          detail->cancellation_reasons[0].code == "ConditionalCheckFailed") {
+        return MakeError(ErrorCode::kAlreadyExists, "node " + id + " already exists");
+      }
+      return written.error();
+    }
+    return {};
+  }
+
   Status BumpScopeVersion(const std::string& scope) {
     dynamodb::UpdateItemRequest bump;
     bump.table_name = config_.table_name;

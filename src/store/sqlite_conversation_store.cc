@@ -391,6 +391,81 @@ class SqliteConversationStore final : public ConversationStore {
     });
   }
 
+  Result<ConversationStoreKeys> ListKeys() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return db_->WithBusyRetry([&]() -> Result<ConversationStoreKeys> {
+      ConversationStoreKeys keys;
+      auto column = [&](const char* sql, std::vector<std::string>& out) -> Status {
+        out.clear();
+        MEM0_ASSIGN_OR_RETURN(Statement select, db_->Prepare(sql));
+        while (true) {
+          MEM0_ASSIGN_OR_RETURN(bool row, select.Step());
+          if (!row) return {};
+          out.push_back(select.Text(0));
+        }
+      };
+      MEM0_RETURN_IF_ERROR(
+          column("SELECT DISTINCT user_id FROM conversations ORDER BY user_id", keys.user_ids));
+      MEM0_RETURN_IF_ERROR(column("SELECT DISTINCT memory_id FROM history ORDER BY memory_id",
+                                  keys.history_memory_ids));
+      MEM0_RETURN_IF_ERROR(
+          column("SELECT DISTINCT session_scope FROM messages ORDER BY session_scope",
+                 keys.message_scopes));
+      return keys;
+    });
+  }
+
+  Result<void> PutConversation(const Conversation& conversation) override {
+    MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(conversation.messages_json));
+    MEM0_ASSIGN_OR_RETURN(Json metadata, ParseMetadata(conversation.metadata_json));
+    const std::string messages_text = messages.dump();
+    const std::string metadata_text = metadata.dump();
+    MEM0_RETURN_IF_ERROR(CheckConversationSize(messages_text, metadata_text));
+    std::lock_guard<std::mutex> lock(mu_);
+    return db_->InTransaction([&]() -> Status {
+      MEM0_ASSIGN_OR_RETURN(
+          Statement upsert,
+          db_->Prepare("INSERT INTO conversations (user_id, conversation_id, messages, metadata, "
+                       "timestamp, updated_at, expiration_time, version) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1) "
+                       "ON CONFLICT (user_id, conversation_id) DO UPDATE SET messages = ?3, "
+                       "metadata = ?4, timestamp = ?5, updated_at = ?6, expiration_time = ?7, "
+                       "version = version + 1"));
+      upsert.BindText(1, conversation.user_id)
+          .BindText(2, conversation.conversation_id)
+          .BindText(3, messages_text)
+          .BindText(4, metadata_text)
+          .BindInt64(5, conversation.timestamp)
+          .BindOptionalInt64(6, conversation.updated_at)
+          .BindOptionalInt64(7, conversation.expiration_time);
+      return upsert.Run();
+    });
+  }
+
+  Result<void> ReplaceMessages(const std::string& session_scope,
+                               const std::string& messages_json) override {
+    MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(messages_json));
+    const std::string created_at = IsoTimestamp(UnixSeconds(*clock_));
+    std::lock_guard<std::mutex> lock(mu_);
+    return db_->InTransaction([&]() -> Status {
+      MEM0_ASSIGN_OR_RETURN(Statement clear,
+                            db_->Prepare("DELETE FROM messages WHERE session_scope = ?1"));
+      MEM0_RETURN_IF_ERROR(clear.BindText(1, session_scope).Run());
+      for (const auto& message : messages) {
+        MEM0_ASSIGN_OR_RETURN(Statement insert,
+                              db_->Prepare("INSERT INTO messages (session_scope, role, content, "
+                                           "message, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"));
+        insert.BindText(1, session_scope)
+            .BindText(2, message["role"].get_ref<const std::string&>())
+            .BindText(3, message["content"].get_ref<const std::string&>())
+            .BindText(4, message.dump())
+            .BindText(5, created_at);
+        MEM0_RETURN_IF_ERROR(insert.Run());
+      }
+      return {};
+    });
+  }
+
  private:
   struct StoredBody {
     std::string messages;

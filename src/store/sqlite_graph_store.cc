@@ -87,6 +87,11 @@ Edge ReadEdge(const Statement& row, int first = 0) {
           row.Text(first + 3), row.Text(first + 4), Seconds(row.Int64(first + 5))};
 }
 
+std::optional<int64_t> OptionalMicros(const std::optional<double>& seconds) {
+  if (!seconds) return std::nullopt;
+  return Micros(*seconds);
+}
+
 // "column IN (?N, ?N+1, ...)" for `count` types from parameter `first`, or
 // "1" for none. Numbered, since the statements mix in other numbered ones.
 std::string TypeFilter(const char* column, size_t count, int first) {
@@ -365,7 +370,8 @@ class SqliteGraphStore final : public GraphStore {
     MEM0_ASSIGN_OR_RETURN(
         Statement edges,
         db_->Prepare("SELECT e.edge_id, e.source_id, e.target_id, e.relationship_type, "
-                     "e.properties, e.created_at_us FROM graph_edges e JOIN graph_nodes s ON "
+                     "e.properties, e.created_at_us, e.indexed FROM graph_edges e "
+                     "JOIN graph_nodes s ON "
                      "s.node_id = e.source_id "
                      "JOIN graph_nodes t ON t.node_id = e.target_id "
                      "WHERE ?1 = '' OR (s.scope = ?1 AND t.scope = ?1) ORDER BY e.edge_id"));
@@ -374,8 +380,76 @@ class SqliteGraphStore final : public GraphStore {
       MEM0_ASSIGN_OR_RETURN(bool row, edges.Step());
       if (!row) break;
       graph.edges.push_back(ReadEdge(edges));
+      graph.edges.back().indexed = edges.Int64(6) != 0;
     }
     return graph;
+  }
+
+  Result<void> PutNode(const MemoryNode& node) override {
+    MEM0_ASSIGN_OR_RETURN(Json metadata, ParseJsonObject("metadata", node.metadata_json));
+    std::lock_guard<std::mutex> lock(mu_);
+    return db_->InTransaction([&]() -> Status {
+      MEM0_ASSIGN_OR_RETURN(auto existing, ReadNodeLocked(node.node_id));
+      if (existing && existing->scope != node.scope) {
+        return MakeError(ErrorCode::kAlreadyExists, "node " + node.node_id +
+                                                        " already exists in another scope (\"" +
+                                                        existing->scope + "\")");
+      }
+      MEM0_ASSIGN_OR_RETURN(
+          Statement upsert,
+          db_->Prepare("INSERT INTO graph_nodes (node_id, content, metadata, scope, created_at_us, "
+                       "updated_at_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (node_id) DO "
+                       "UPDATE SET content = ?2, metadata = ?3, created_at_us = ?5, "
+                       "updated_at_us = ?6"));
+      upsert.BindText(1, node.node_id).BindText(2, node.content).BindText(3, metadata.dump());
+      if (node.scope.empty()) {
+        upsert.BindNull(4);
+      } else {
+        upsert.BindText(4, node.scope);
+      }
+      upsert.BindInt64(5, Micros(node.created_at))
+          .BindOptionalInt64(6, OptionalMicros(node.updated_at));
+      MEM0_RETURN_IF_ERROR(upsert.Run());
+      return BumpScopeOfNodeLocked(node.node_id);
+    });
+  }
+
+  Result<void> PutEdge(const Edge& edge) override {
+    MEM0_ASSIGN_OR_RETURN(Json properties, ParseJsonObject("properties", edge.properties_json));
+    std::lock_guard<std::mutex> lock(mu_);
+    return db_->InTransaction([&]() -> Status {
+      for (const auto& [node, role] :
+           {std::pair{&edge.source_id, "source"}, {&edge.target_id, "target"}}) {
+        MEM0_ASSIGN_OR_RETURN(auto found, ReadNodeLocked(*node));
+        if (!found)
+          return MakeError(ErrorCode::kNotFound,
+                           std::string(role) + " node " + *node + " not found");
+      }
+      MEM0_ASSIGN_OR_RETURN(Statement existing,
+                            db_->Prepare("SELECT source_id, target_id, relationship_type FROM "
+                                         "graph_edges WHERE edge_id = ?"));
+      existing.BindText(1, edge.edge_id);
+      MEM0_ASSIGN_OR_RETURN(bool found, existing.Step());
+      if (found && (existing.Text(0) != edge.source_id || existing.Text(1) != edge.target_id ||
+                    existing.Text(2) != edge.relationship_type)) {
+        return MakeError(ErrorCode::kAlreadyExists,
+                         "edge " + edge.edge_id + " already exists with other nodes or type");
+      }
+      MEM0_ASSIGN_OR_RETURN(
+          Statement upsert,
+          db_->Prepare("INSERT INTO graph_edges (edge_id, source_id, target_id, "
+                       "relationship_type, properties, created_at_us, indexed) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (edge_id) DO UPDATE SET "
+                       "properties = ?5, created_at_us = ?6, indexed = ?7"));
+      return upsert.BindText(1, edge.edge_id)
+          .BindText(2, edge.source_id)
+          .BindText(3, edge.target_id)
+          .BindText(4, edge.relationship_type)
+          .BindText(5, properties.dump())
+          .BindInt64(6, Micros(edge.created_at))
+          .BindInt64(7, edge.indexed ? 1 : 0)
+          .Run();
+    });
   }
 
   Result<std::vector<MemoryNode>> ListScope(const std::string& scope, int limit,

@@ -1098,6 +1098,98 @@ TEST_P(ConversationConformanceTest, ResetClearsHistoryAndMessagesButNotConversat
   EXPECT_EQ(history->size(), 1u) << "usable after reset";
 }
 
+// ---------------------------------------------------------------------------
+// Export and import: ListKeys, PutConversation, ReplaceMessages.
+
+TEST_P(ConversationConformanceTest, ListKeysNamesEveryUserMemoryAndScopeOnce) {
+  auto empty = store_->ListKeys();
+  ASSERT_OK(empty);
+  EXPECT_TRUE(empty->user_ids.empty() && empty->history_memory_ids.empty() &&
+              empty->message_scopes.empty());
+  StoreOrFail("bob", MakeMessages(1));
+  StoreOrFail("alice", MakeMessages(1));
+  StoreOrFail("alice", MakeMessages(2));
+  store::HistoryRecord record;
+  record.memory_id = "m2";
+  record.event = "ADD";
+  record.created_at = "2026-01-01T00:00:00Z";
+  ASSERT_OK(store_->AddHistory(record));
+  record.memory_id = "m1";
+  ASSERT_OK(store_->AddHistory(record));
+  ASSERT_OK(store_->AddHistory(record));
+  ASSERT_OK(store_->SaveMessages("s2", MakeMessages(1).dump()));
+  ASSERT_OK(store_->SaveMessages("s1", MakeMessages(3).dump()));
+  // A large conversation (overflow parts on DynamoDB) is one user, once.
+  StoreOrFail("carol", Json::array({{{"role", "user"}, {"content", std::string(500000, 'x')}}}));
+  auto keys = store_->ListKeys();
+  ASSERT_OK(keys);
+  EXPECT_EQ(keys->user_ids, (std::vector<std::string>{"alice", "bob", "carol"}));
+  EXPECT_EQ(keys->history_memory_ids, (std::vector<std::string>{"m1", "m2"}));
+  EXPECT_EQ(keys->message_scopes, (std::vector<std::string>{"s1", "s2"}));
+}
+
+TEST_P(ConversationConformanceTest, PutConversationKeepsIdsAndTimesAndIsAnUpsert) {
+  store::Conversation conversation;
+  conversation.user_id = "alice";
+  conversation.conversation_id = "alice:1600000000:imported";
+  conversation.messages_json = MakeMessages(2).dump();
+  conversation.metadata_json = R"({"k":1})";
+  conversation.timestamp = 1600000000;
+  conversation.updated_at = 1600000100;
+  ASSERT_OK(store_->PutConversation(conversation));
+  ASSERT_OK(store_->PutConversation(conversation));  // again: no change
+  auto listed = ListAll(*store_, "alice", 10);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].conversation_id, conversation.conversation_id);
+  EXPECT_EQ(listed[0].timestamp, 1600000000);
+  EXPECT_EQ(listed[0].updated_at, 1600000100);
+  EXPECT_FALSE(listed[0].expiration_time.has_value());
+  EXPECT_EQ(Json::parse(listed[0].messages_json), MakeMessages(2));
+
+  // Replaces the stored one, expiration included, and large ones too.
+  conversation.messages_json =
+      Json::array({{{"role", "user"}, {"content", std::string(500000, 'y')}}}).dump();
+  conversation.expiration_time = kStartSeconds + kDay;
+  ASSERT_OK(store_->PutConversation(conversation));
+  auto got = store_->GetConversation("alice", conversation.conversation_id);
+  ASSERT_OK(got);
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->messages_json, conversation.messages_json);
+  EXPECT_EQ((*got)->expiration_time, kStartSeconds + kDay);
+  EXPECT_EQ((*got)->updated_at, 1600000100);
+  // A TTL store does not restamp what an import gives.
+  auto ttl_store = OpenStore(30);
+  ASSERT_NE(ttl_store, nullptr);
+  conversation.conversation_id = "alice:1600000001:imported";
+  conversation.expiration_time.reset();
+  conversation.messages_json = MakeMessages(1).dump();
+  ASSERT_OK(ttl_store->PutConversation(conversation));
+  got = ttl_store->GetConversation("alice", conversation.conversation_id);
+  ASSERT_OK(got);
+  ASSERT_TRUE(got->has_value());
+  EXPECT_FALSE((*got)->expiration_time.has_value());
+
+  conversation.user_id = "mem0#parts#x";
+  EXPECT_ERROR_CODE(store_->PutConversation(conversation), ErrorCode::kInvalidArgument);
+  conversation.user_id = "alice";
+  conversation.messages_json = "{}";
+  EXPECT_ERROR_CODE(store_->PutConversation(conversation), ErrorCode::kInvalidArgument);
+}
+
+TEST_P(ConversationConformanceTest, ReplaceMessagesMakesTheScopeExactlyThose) {
+  ASSERT_OK(store_->SaveMessages("s", MakeMessages(7).dump()));
+  const Json three = MakeMessages(3);
+  ASSERT_OK(store_->ReplaceMessages("s", three.dump()));
+  ASSERT_OK(store_->ReplaceMessages("s", three.dump()));
+  auto last = store_->GetLastMessages("s", 10);
+  ASSERT_OK(last);
+  EXPECT_EQ(Json::parse(*last), three);
+  ASSERT_OK(store_->ReplaceMessages("s", "[]"));
+  EXPECT_EQ(Json::parse(*store_->GetLastMessages("s", 10)), Json::array());
+  EXPECT_ERROR_CODE(store_->ReplaceMessages("s", MakeMessages(11).dump()),
+                    ErrorCode::kInvalidArgument);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, ConversationConformanceTest,
                          ::testing::Values("sqlite", "dynamodb"),
                          [](const ::testing::TestParamInfo<std::string>& info) {

@@ -449,6 +449,69 @@ TEST_P(GraphConformanceTest, UnindexedEdgesAreEverywhereButTheTypeQuery) {
   EXPECT_TRUE(report->problems.empty()) << report->problems[0];
 }
 
+TEST_P(GraphConformanceTest, PutNodeAndPutEdgeKeepIdsAndTimesAndAreUpserts) {
+  store::MemoryNode a{"a", "memory a", R"({"k":1})", "user:alice", 1600000000.25, 1600000001.5};
+  store::MemoryNode b{"b", "memory b", "{}", "", 1600000002.0, std::nullopt};
+  ASSERT_TRUE(store().PutNode(a).ok());
+  ASSERT_TRUE(store().PutNode(a).ok());
+  ASSERT_TRUE(store().PutNode(b).ok());
+  store::Edge knows{"e1", "a", "b", "knows", R"({"since":2020})", 1600000003.5, true};
+  store::Edge quiet{"e2", "a", "a", "quiet", "{}", 1600000004.0, false};
+  ASSERT_TRUE(store().PutEdge(knows).ok());
+  ASSERT_TRUE(store().PutEdge(knows).ok());
+  ASSERT_TRUE(store().PutEdge(quiet).ok());
+
+  auto all = store().ExportAll();
+  ASSERT_TRUE(all.ok()) << all.error().ToString();
+  ASSERT_EQ(all->nodes.size(), 2u);
+  EXPECT_EQ(all->nodes[0].node_id, "a");
+  EXPECT_EQ(all->nodes[0].scope, "user:alice");
+  EXPECT_DOUBLE_EQ(all->nodes[0].created_at, 1600000000.25);
+  EXPECT_EQ(all->nodes[0].updated_at, 1600000001.5);
+  EXPECT_FALSE(all->nodes[1].updated_at.has_value());
+  ASSERT_EQ(all->edges.size(), 2u);
+  EXPECT_EQ(all->edges[0].edge_id, "e1");
+  EXPECT_DOUBLE_EQ(all->edges[0].created_at, 1600000003.5);
+  EXPECT_EQ(json::parse(all->edges[0].properties_json), json({{"since", 2020}}));
+  EXPECT_TRUE(all->edges[0].indexed);
+  EXPECT_FALSE(all->edges[1].indexed);
+  // The scope sees the node; the type index only the indexed edge.
+  auto listed = store().ListScope("user:alice", 10);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->size(), 1u);
+  auto by_type = store().GetMemoriesByRelationshipType("knows", {});
+  ASSERT_TRUE(by_type.ok());
+  EXPECT_EQ(by_type->size(), 1u);
+  EXPECT_TRUE(store().GetMemoriesByRelationshipType("quiet", {})->empty());
+
+  // Upserts replace content and times; a scope or endpoints that differ are
+  // refused; edges need their nodes.
+  a.content = "memory a, changed";
+  a.updated_at.reset();
+  ASSERT_TRUE(store().PutNode(a).ok());
+  auto node = store().GetNode("a");
+  EXPECT_EQ((*node)->content, "memory a, changed");
+  EXPECT_FALSE((*node)->updated_at.has_value());
+  a.scope = "user:bob";
+  EXPECT_EQ(store().PutNode(a).error().code, ErrorCode::kAlreadyExists);
+  knows.properties_json = R"({"since":2021})";
+  ASSERT_TRUE(store().PutEdge(knows).ok());
+  auto related = store().GetRelatedMemories("b", {});
+  ASSERT_TRUE(related.ok());
+  ASSERT_EQ(related->size(), 1u);
+  EXPECT_EQ(json::parse((*related)[0].edge_properties_json), json({{"since", 2021}}));
+  knows.target_id = "a";
+  EXPECT_EQ(store().PutEdge(knows).error().code, ErrorCode::kAlreadyExists);
+  store::Edge dangling{"e3", "a", "nobody", "knows", "{}", 1.0, true};
+  EXPECT_EQ(store().PutEdge(dangling).error().code, ErrorCode::kNotFound);
+  store::MemoryNode bad{"", "x", "{}", "", 1.0, std::nullopt};
+  EXPECT_EQ(store().PutNode(bad).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store().ExportAll()->edges.size(), 2u);
+  auto report = store().Check(false);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->problems.empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, GraphConformanceTest, ::testing::Values("sqlite", "dynamodb"),
                          [](const auto& info) { return info.param; });
 

@@ -54,6 +54,14 @@ struct HistoryRecord {
   std::optional<std::string> role;
 };
 
+// What a conversation store holds, by key (each list sorted, no repeats):
+// for exports, which then read each key with the calls above.
+struct ConversationStoreKeys {
+  std::vector<std::string> user_ids;            // users with conversations
+  std::vector<std::string> history_memory_ids;  // memories with history records
+  std::vector<std::string> message_scopes;      // session scopes with recent messages
+};
+
 // Overloads without the trailing arguments supply their defaults (virtual
 // functions take no default arguments).
 class ConversationStore {
@@ -118,6 +126,18 @@ class ConversationStore {
   virtual Result<std::string> GetLastMessages(const std::string& session_scope, int limit) = 0;
   // Drops history records and recent messages (mem0's reset()).
   virtual Result<void> Reset() = 0;
+
+  // For exports and imports (restoring or moving a store):
+  // Every key the store holds; expired conversations may still be counted.
+  virtual Result<ConversationStoreKeys> ListKeys() = 0;
+  // Writes the conversation exactly as given, id, timestamps and expiration
+  // included (the store's TTL setting does not restamp it): creates it, or
+  // replaces the one with that id. Writing it again changes nothing.
+  virtual Result<void> PutConversation(const Conversation& conversation) = 0;
+  // Makes the scope's recent messages exactly `messages_json` (at most
+  // kRecentMessagesKept; an empty array clears the scope).
+  virtual Result<void> ReplaceMessages(const std::string& session_scope,
+                                       const std::string& messages_json) = 0;
 
   static constexpr int kRecentMessagesKept = 10;
 };

@@ -46,6 +46,7 @@ struct Edge {
   std::string relationship_type;
   std::string properties_json = "{}";
   double created_at = 0;
+  bool indexed = true;  // see EdgeOptions; filled by ExportAll
 };
 
 enum class Direction { kOutgoing, kIncoming, kBoth };
@@ -164,6 +165,16 @@ class GraphStore {
   // Every node and edge (or one scope's).
   virtual Result<Subgraph> ExportAll(const std::string& scope) = 0;
   Result<Subgraph> ExportAll() { return ExportAll(""); }
+  // For imports (restoring or moving a store): writes the node exactly as
+  // given, timestamps included: creates it, or replaces the content,
+  // metadata and timestamps of the node with that id (kAlreadyExists when
+  // that node is in another scope). Writing it again changes nothing.
+  virtual Result<void> PutNode(const MemoryNode& node) = 0;
+  // Writes the edge exactly as given (id, time, properties, indexed): creates
+  // it, or rewrites the edge with that id when it joins the same nodes with
+  // the same type (kAlreadyExists otherwise); kNotFound when a node is
+  // missing. Writing it again changes nothing.
+  virtual Result<void> PutEdge(const Edge& edge) = 0;
   // Memory nodes of a scope, `limit` per page, in node id order.
   virtual Result<std::vector<MemoryNode>> ListScope(const std::string& scope, int limit,
                                                     const std::string& after_node_id) = 0;
