@@ -22,9 +22,13 @@ const std::map<std::string, PageAsset, std::less<>>& Assets() {
   static const auto* assets = [] {
     auto* out = new std::map<std::string, PageAsset, std::less<>>();
     for (const auto& file : EmbeddedPageFiles()) {
-      std::string route = file.name == "index.html" ? "/" : "/" + std::string(file.name);
-      (*out)[route] = {route, ContentType(file.name),
-                       "\"" + Sha256Hex(file.body).substr(0, 32) + "\"", file.body};
+      // Appends rather than "literal" + temporary: GCC 12's -Wrestrict
+      // misfires on the latter at -O3.
+      std::string route = "/";
+      if (file.name != "index.html") route.append(file.name);
+      std::string etag = "\"";
+      etag.append(Sha256Hex(file.body), 0, 32).append("\"");
+      (*out)[route] = {route, ContentType(file.name), std::move(etag), file.body};
     }
     return out;
   }();
