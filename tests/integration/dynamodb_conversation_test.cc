@@ -162,8 +162,10 @@ TEST_F(DynamoDBConversationTest, DeletesSweepOrphanedOverflowParts) {
   auto parts_left = [&] {
     dynamodb::ScanRequest scan;
     scan.table_name = table_;
+    auto scanned = client_->ScanAll(scan);
+    EXPECT_TRUE(scanned.ok());
     int parts = 0;
-    for (const auto& item : client_->ScanAll(scan)->items) {
+    for (const auto& item : scanned->items) {
       parts += dynamodb::GetString(item, "user_id")->starts_with("mem0#parts#") ? 1 : 0;
     }
     return parts;

@@ -266,6 +266,18 @@ TEST(FaultProxyTest, ConversationWritesLandExactlyOnce) {
 namespace mem0::dynamodb {
 namespace {
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
 double ResidentMegabytes() {
   std::ifstream statm("/proc/self/statm");
   long pages = 0, resident = 0;
@@ -378,7 +390,9 @@ TEST(FaultProxySoakTest, WritersAndReadersThroughFaultsLoseNothing) {
   EXPECT_EQ(missing, 0u);
   EXPECT_EQ(duplicated, 0u);
   EXPECT_GT(injected[Fault::kDropAfter], 0);
-  EXPECT_LT(rss_end - rss_early, 64.0);
+  // AddressSanitizer keeps freed memory in quarantine (256 MB by default) and
+  // finds leaks itself; the RSS bound holds for ordinary builds only.
+  if (!kAddressSanitizer) EXPECT_LT(rss_end - rss_early, 64.0);
 }
 
 }  // namespace
