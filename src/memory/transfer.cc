@@ -85,30 +85,6 @@ Result<Json> EdgeJson(const store::Edge& e) {
               {"indexed", e.indexed}};
 }
 
-// The graph to export: everything, or the users' nodes, the edges touching
-// them and the nodes at those edges' other ends.
-store::Subgraph SelectGraph(store::Subgraph all, const std::vector<std::string>& user_ids) {
-  if (user_ids.empty()) return all;
-  std::set<std::string> scopes;
-  for (const auto& user : user_ids) scopes.insert("user:" + user);
-  std::set<std::string> owned, wanted;
-  for (const auto& node : all.nodes) {
-    if (scopes.count(node.scope)) owned.insert(node.node_id);
-  }
-  wanted = owned;
-  store::Subgraph out;
-  for (auto& edge : all.edges) {
-    if (!owned.count(edge.source_id) && !owned.count(edge.target_id)) continue;
-    wanted.insert(edge.source_id);
-    wanted.insert(edge.target_id);
-    out.edges.push_back(std::move(edge));
-  }
-  for (auto& node : all.nodes) {
-    if (wanted.count(node.node_id)) out.nodes.push_back(std::move(node));
-  }
-  return out;
-}
-
 bool ScopeOfUsers(const std::string& session_scope, const std::vector<std::string>& user_ids) {
   for (const auto& user : user_ids) {
     const std::string key = ScopeKey(Scope{user, "", ""});
@@ -178,18 +154,34 @@ Result<TransferTally> ExportStores(store::ConversationStore& conversations,
     }
   }
 
-  MEM0_ASSIGN_OR_RETURN(store::Subgraph all, graph.ExportAll());
-  store::Subgraph selected = SelectGraph(std::move(all), options.user_ids);
+  // The graph is walked in id order, holding ids but not content. With a
+  // user filter, a first pass finds the nodes to export: the users' nodes and
+  // those at the other ends of edges touching them.
+  std::set<std::string> scopes;
+  for (const auto& user : users) scopes.insert("user:" + user);
+  std::set<std::string> owned, wanted;
+  auto touches_owned = [&](const store::Edge& edge) {
+    return owned.count(edge.source_id) || owned.count(edge.target_id);
+  };
+  if (!scopes.empty()) {
+    std::set<std::string> present;
+    MEM0_RETURN_IF_ERROR(graph.ForEachNode([&](const store::MemoryNode& node) -> Status {
+      present.insert(node.node_id);
+      if (scopes.count(node.scope)) owned.insert(node.node_id);
+      return {};
+    }));
+    wanted = owned;
+    MEM0_RETURN_IF_ERROR(graph.ForEachEdge([&](const store::Edge& edge) -> Status {
+      if (touches_owned(edge) && present.count(edge.source_id) && present.count(edge.target_id)) {
+        wanted.insert(edge.source_id);
+        wanted.insert(edge.target_id);
+      }
+      return {};
+    }));
+  }
 
   std::vector<std::string> memory_ids = keys.history_memory_ids;
-  if (!options.user_ids.empty()) {
-    std::set<std::string> ids;
-    for (const auto& node : selected.nodes) ids.insert(node.node_id);
-    memory_ids.clear();
-    for (const auto& id : keys.history_memory_ids) {
-      if (ids.count(id)) memory_ids.push_back(id);
-    }
-  }
+  if (!scopes.empty()) std::erase_if(memory_ids, [&](const auto& id) { return !wanted.count(id); });
   for (const auto& memory_id : memory_ids) {
     MEM0_ASSIGN_OR_RETURN(auto rows, conversations.GetHistory(memory_id));
     for (const auto& row : rows) MEM0_RETURN_IF_ERROR(emit("history", HistoryJson(row)));
@@ -207,14 +199,21 @@ Result<TransferTally> ExportStores(store::ConversationStore& conversations,
         Json{{"kind", "recent_messages"}, {"scope", scope}, {"messages", std::move(messages)}}));
   }
 
-  for (const auto& node : selected.nodes) {
+  // An edge goes out only with both its ends, also when nodes come or go
+  // while the export runs.
+  std::set<std::string> exported;
+  MEM0_RETURN_IF_ERROR(graph.ForEachNode([&](const store::MemoryNode& node) -> Status {
+    if (!scopes.empty() && !wanted.count(node.node_id)) return {};
+    exported.insert(node.node_id);
     MEM0_ASSIGN_OR_RETURN(Json record, NodeJson(node));
-    MEM0_RETURN_IF_ERROR(emit("node", record));
-  }
-  for (const auto& edge : selected.edges) {
+    return emit("node", record);
+  }));
+  MEM0_RETURN_IF_ERROR(graph.ForEachEdge([&](const store::Edge& edge) -> Status {
+    if (!exported.count(edge.source_id) || !exported.count(edge.target_id)) return {};
+    if (!scopes.empty() && !touches_owned(edge)) return {};
     MEM0_ASSIGN_OR_RETURN(Json record, EdgeJson(edge));
-    MEM0_RETURN_IF_ERROR(emit("edge", record));
-  }
+    return emit("edge", record);
+  }));
   if (sink) {
     Json counts = Json::object();
     for (const auto& [kind, entry] : tally.kinds) counts[kind] = entry.count;

@@ -235,6 +235,12 @@ class CheckedGraphStore final : public GraphStore {
     MEM0_RETURN_IF_ERROR(ValidateScope(scope));
     return Guard("ExportAll", [&] { return engine_->ExportAll(scope); });
   }
+  Status ForEachNode(const std::function<Status(const MemoryNode&)>& visit) override {
+    return Guard("ForEachNode", [&] { return engine_->ForEachNode(visit); });
+  }
+  Status ForEachEdge(const std::function<Status(const Edge&)>& visit) override {
+    return Guard("ForEachEdge", [&] { return engine_->ForEachEdge(visit); });
+  }
   Result<void> PutNode(const MemoryNode& node) override {
     if (node.node_id.empty()) return Invalid("node_id must not be empty");
     MEM0_RETURN_IF_ERROR(

@@ -518,6 +518,29 @@ class DynamoDBGraphStore final : public GraphStore {
     return graph;
   }
 
+  Status ForEachNode(const std::function<Status(const MemoryNode&)>& visit) override {
+    MEM0_ASSIGN_OR_RETURN(auto keys, ScanKeys("edge_id = :sk", S("META")));
+    std::erase_if(keys, [](const Item& key) {
+      return Str(key, "node_id").starts_with(dynamodb::layout::kReservedPrefix);
+    });
+    return VisitInOrder(
+        std::move(keys), [](const Item& key) { return Str(key, "node_id"); },
+        [&](const Item& item) -> Status {
+          MEM0_ASSIGN_OR_RETURN(MemoryNode node, NodeFromItem(item));
+          return visit(node);
+        });
+  }
+
+  Status ForEachEdge(const std::function<Status(const Edge&)>& visit) override {
+    MEM0_ASSIGN_OR_RETURN(auto keys, ScanKeys("begins_with(edge_id, :sk)", S("OUT#")));
+    return VisitInOrder(std::move(keys), EdgeIdOf, [&](const Item& item) -> Status {
+      MEM0_ASSIGN_OR_RETURN(Edge edge, EdgeFromItem(item));
+      if (edge.relationship_type == kScopeMemberType) return {};
+      edge.indexed = item.count("created_at") > 0;  // see the top
+      return visit(edge);
+    });
+  }
+
   Result<void> PutNode(const MemoryNode& node) override {
     MEM0_ASSIGN_OR_RETURN(Json metadata, ParseJsonObject("metadata", node.metadata_json));
     MEM0_ASSIGN_OR_RETURN(auto existing, GetNode(node.node_id));
@@ -922,19 +945,31 @@ class DynamoDBGraphStore final : public GraphStore {
                                             Str(found.items[0], "relationship_type")});
   }
 
-  Result<std::vector<Item>> ScanEverything() {
-    // Four segments in parallel: a whole-table read is the one place where
-    // throughput matters more than request count.
+  Result<std::vector<Item>> ScanEverything() { return ScanParallel({}); }
+
+  // The keys (node_id, edge_id) of the items whose sort key matches
+  // `filter` (with :sk bound to `sort_key`).
+  Result<std::vector<Item>> ScanKeys(const std::string& filter, AttributeValue sort_key) {
+    dynamodb::ScanRequest scan;
+    scan.filter_expression = filter;
+    scan.projection_expression = "node_id, edge_id";
+    scan.attributes.values = {{":sk", std::move(sort_key)}};
+    return ScanParallel(std::move(scan));
+  }
+
+  // A whole-table scan, four segments in parallel: the one place where
+  // throughput matters more than request count.
+  Result<std::vector<Item>> ScanParallel(dynamodb::ScanRequest request) {
     constexpr int kSegments = 4;
+    request.table_name = config_.table_name;
+    request.total_segments = kSegments;
+    request.consistent_read = true;
     std::vector<std::vector<Item>> parts(kSegments);
     std::vector<std::function<Result<void>()>> tasks;
     for (int segment = 0; segment < kSegments; ++segment) {
       tasks.push_back([&, segment]() -> Result<void> {
-        dynamodb::ScanRequest scan;
-        scan.table_name = config_.table_name;
+        dynamodb::ScanRequest scan = request;
         scan.segment = segment;
-        scan.total_segments = kSegments;
-        scan.consistent_read = true;
         MEM0_ASSIGN_OR_RETURN(auto all, client_->ScanAll(scan));
         parts[segment] = std::move(all.items);
         return {};
@@ -946,6 +981,41 @@ class DynamoDBGraphStore final : public GraphStore {
       for (auto& item : part) all.push_back(std::move(item));
     }
     return all;
+  }
+
+  // Reads the items of `keys` in the order of `order_of(key)`, a batch at a
+  // time, and visits each; items deleted since the keys were read are
+  // skipped.
+  Status VisitInOrder(std::vector<Item> keys, std::string (*order_of)(const Item&),
+                      const std::function<Status(const Item&)>& visit) {
+    // Three BatchGetItem requests in flight per batch.
+    constexpr size_t kBatch = 300;
+    std::vector<std::pair<std::string, Item>> ordered;
+    ordered.reserve(keys.size());
+    for (auto& key : keys) {
+      std::string order = order_of(key);
+      ordered.emplace_back(std::move(order), std::move(key));
+    }
+    keys = {};
+    std::sort(ordered.begin(), ordered.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    auto key_string = [](const Item& item) {
+      return Str(item, "node_id") + '\0' + Str(item, "edge_id");
+    };
+    for (size_t begin = 0; begin < ordered.size(); begin += kBatch) {
+      const size_t end = std::min(ordered.size(), begin + kBatch);
+      std::vector<Item> batch;
+      for (size_t i = begin; i < end; ++i) batch.push_back(ordered[i].second);
+      MEM0_ASSIGN_OR_RETURN(auto got,
+                            client_->BatchGetItem({{config_.table_name, {batch, "", {}, true}}}));
+      std::map<std::string, const Item*> by_key;
+      for (const auto& item : got.responses[config_.table_name]) by_key[key_string(item)] = &item;
+      for (const auto& key : batch) {
+        auto found = by_key.find(key_string(key));
+        if (found != by_key.end()) MEM0_RETURN_IF_ERROR(visit(*found->second));
+      }
+    }
+    return {};
   }
 
   const DynamoDBGraphConfig config_;

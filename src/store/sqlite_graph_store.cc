@@ -385,6 +385,26 @@ class SqliteGraphStore final : public GraphStore {
     return graph;
   }
 
+  Status ForEachNode(const std::function<Status(const MemoryNode&)>& visit) override {
+    return ForEachPage<MemoryNode>(
+        std::string("SELECT ") + kNodeColumns +
+            " FROM graph_nodes WHERE node_id > ?1 ORDER BY node_id LIMIT ?2",
+        [](const Statement& row) { return ReadNode(row); },
+        [](const MemoryNode& node) { return node.node_id; }, visit);
+  }
+
+  Status ForEachEdge(const std::function<Status(const Edge&)>& visit) override {
+    return ForEachPage<Edge>(
+        std::string("SELECT ") + kEdgeColumns +
+            ", indexed FROM graph_edges WHERE edge_id > ?1 ORDER BY edge_id LIMIT ?2",
+        [](const Statement& row) {
+          Edge edge = ReadEdge(row);
+          edge.indexed = row.Int64(6) != 0;
+          return edge;
+        },
+        [](const Edge& edge) { return edge.edge_id; }, visit);
+  }
+
   Result<void> PutNode(const MemoryNode& node) override {
     MEM0_ASSIGN_OR_RETURN(Json metadata, ParseJsonObject("metadata", node.metadata_json));
     std::lock_guard<std::mutex> lock(mu_);
@@ -504,6 +524,33 @@ class SqliteGraphStore final : public GraphStore {
   }
 
  private:
+  // Keyset pages of `sql` (parameters: the last key so far, the page size),
+  // read under the lock and visited without it, so `visit` may use the store
+  // and no read transaction stays open between pages.
+  template <typename T>
+  Status ForEachPage(const std::string& sql, T (*read)(const Statement&),
+                     std::string (*key)(const T&),
+                     const std::function<Status(const T&)>& visit) {
+    constexpr int kPage = 256;
+    std::string after;
+    while (true) {
+      std::vector<T> page;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        MEM0_ASSIGN_OR_RETURN(Statement select, db_->Prepare(sql));
+        select.BindText(1, after);
+        select.BindInt64(2, kPage);
+        while (true) {
+          MEM0_ASSIGN_OR_RETURN(bool row, select.Step());
+          if (!row) break;
+          page.push_back(read(select));
+        }
+      }
+      for (const auto& item : page) MEM0_RETURN_IF_ERROR(visit(item));
+      if (page.size() < static_cast<size_t>(kPage)) return {};
+      after = key(page.back());
+    }
+  }
   // In the write's transaction, so a version never runs ahead of the data.
   Status BumpScopeOfNodeLocked(const std::string& node_id) {
     MEM0_ASSIGN_OR_RETURN(Statement bump, db_->Prepare(kBumpScopeOfNode));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -510,6 +511,88 @@ TEST_P(GraphConformanceTest, PutNodeAndPutEdgeKeepIdsAndTimesAndAreUpserts) {
   auto report = store().Check(false);
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->problems.empty());
+}
+
+// More nodes and edges than one page (SQLite) or one batch of reads
+// (DynamoDB), written from four threads in no particular order.
+TEST_P(GraphConformanceTest, ForEachVisitsEveryNodeAndEdgeInIdOrderAPageAtATime) {
+  constexpr int kNodes = 310;
+  auto id_of = [](int i) {
+    char id[8];
+    std::snprintf(id, sizeof id, "n%03d", (i * 7) % kNodes);  // 7 is prime to 310
+    return std::string(id);
+  };
+  std::vector<std::thread> writers;
+  std::atomic<int> failures = 0;
+  for (int t = 0; t < 4; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = t; i < kNodes; i += 4) {
+        const std::string scope = i % 2 ? "user:odd" : "";
+        if (!store().CreateMemoryNode("memory " + id_of(i), "{}", id_of(i), scope).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  writers.clear();
+  for (int t = 0; t < 4; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = t; i < kNodes; i += 4) {
+        store::EdgeOptions options{/*indexed=*/i != 5};
+        if (!store().CreateRelationship(id_of(i), id_of(i + 1), "NEXT", "{}", options).ok()) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  ASSERT_EQ(failures, 0);
+
+  std::vector<std::string> nodes;
+  auto walked = store().ForEachNode([&](const store::MemoryNode& node) -> Status {
+    EXPECT_EQ(node.content, "memory " + node.node_id);
+    // The store is usable from inside the walk.
+    auto again = store().GetNode(node.node_id);
+    EXPECT_TRUE(again.ok() && again->has_value());
+    nodes.push_back(node.node_id);
+    return {};
+  });
+  ASSERT_TRUE(walked.ok()) << walked.error().ToString();
+  ASSERT_EQ(nodes.size(), static_cast<size_t>(kNodes));
+  EXPECT_TRUE(std::is_sorted(nodes.begin(), nodes.end()));
+  EXPECT_EQ(std::set<std::string>(nodes.begin(), nodes.end()).size(), nodes.size());
+
+  std::vector<store::Edge> edges;
+  walked = store().ForEachEdge([&](const store::Edge& edge) -> Status {
+    edges.push_back(edge);
+    return {};
+  });
+  ASSERT_TRUE(walked.ok()) << walked.error().ToString();
+  ASSERT_EQ(edges.size(), static_cast<size_t>(kNodes));  // no scope bookkeeping among them
+  EXPECT_TRUE(std::is_sorted(edges.begin(), edges.end(), [](const auto& a, const auto& b) {
+    return a.edge_id < b.edge_id;
+  }));
+  int unindexed = 0;
+  for (const auto& edge : edges) unindexed += edge.indexed ? 0 : 1;
+  EXPECT_EQ(unindexed, 1);
+  auto all = store().ExportAll();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->edges.size(), edges.size());
+  for (size_t i = 0; i < edges.size(); ++i) {
+    EXPECT_EQ(all->edges[i].edge_id, edges[i].edge_id);
+    EXPECT_EQ(all->edges[i].source_id, edges[i].source_id);
+    EXPECT_EQ(all->edges[i].target_id, edges[i].target_id);
+    EXPECT_DOUBLE_EQ(all->edges[i].created_at, edges[i].created_at);
+  }
+
+  // The visitor's first error ends the walk and is returned.
+  int visited = 0;
+  walked = store().ForEachNode([&](const store::MemoryNode&) -> Status {
+    if (++visited == 5) return MakeError(ErrorCode::kStorageError, "sink full");
+    return {};
+  });
+  ASSERT_FALSE(walked.ok());
+  EXPECT_EQ(walked.error().message, "sink full");
+  EXPECT_EQ(visited, 5);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, GraphConformanceTest, ::testing::Values("sqlite", "dynamodb"),

@@ -18,6 +18,7 @@
 #define MEM0_STORE_GRAPH_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -165,6 +166,14 @@ class GraphStore {
   // Every node and edge (or one scope's).
   virtual Result<Subgraph> ExportAll(const std::string& scope) = 0;
   Result<Subgraph> ExportAll() { return ExportAll(""); }
+  // For exports of any size: every node, then separately every edge (the
+  // ones ExportAll("") returns, and edges whose ends are missing), each in id
+  // order, read a page at a time, so memory is bounded by the ids rather than
+  // the contents (DynamoDB reads the keys with a scan, then the items in id
+  // order, so each item is read twice). `visit` runs without any lock of the
+  // store held; its first error stops the walk and is returned.
+  virtual Status ForEachNode(const std::function<Status(const MemoryNode&)>& visit) = 0;
+  virtual Status ForEachEdge(const std::function<Status(const Edge&)>& visit) = 0;
   // For imports (restoring or moving a store): writes the node exactly as
   // given, timestamps included: creates it, or replaces the content,
   // metadata and timestamps of the node with that id (kAlreadyExists when
