@@ -1,11 +1,14 @@
 // `mem0 export`, `mem0 import` and `mem0 migrate`: the stores' content as
 // JSON lines (format in mem0/memory/transfer.h), and a move from one pair of
 // stores to another with a verification of counts and checksums per kind.
-#include <chrono>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <iostream>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "mem0/memory/transfer.h"
 
 namespace mem0::cli {
@@ -89,6 +92,23 @@ std::string CountsText(const memory::TransferTally& tally) {
   return text.empty() ? "nothing" : text;
 }
 
+void AddProgressOption(CLI::App* command, std::string& style) {
+  command
+      ->add_option("--progress", style,
+                   "auto (a bar on a terminal, a line every 5 s otherwise), bar, lines or none; "
+                   "on stderr")
+      ->check(CLI::IsMember({"auto", "bar", "lines", "none"}));
+}
+
+// The size of what `in` reads when it is a regular file (also a file
+// redirected to stdin); 0 when not known.
+int64_t InputSize(const std::string& file) {
+  struct stat info {};
+  const int status =
+      file.empty() || file == "-" ? fstat(STDIN_FILENO, &info) : stat(file.c_str(), &info);
+  return status == 0 && S_ISREG(info.st_mode) ? static_cast<int64_t>(info.st_size) : 0;
+}
+
 }  // namespace
 
 void AddTransferCommands(CLI::App& app, Runner& runner) {
@@ -98,6 +118,7 @@ void AddTransferCommands(CLI::App& app, Runner& runner) {
     struct Args {
       std::vector<std::string> users;
       std::string file;
+      std::string progress = "auto";
     };
     auto args = std::make_shared<Args>();
     auto* command = app.add_subcommand(
@@ -106,7 +127,10 @@ void AddTransferCommands(CLI::App& app, Runner& runner) {
         "memories) as JSON lines on stdout");
     command->add_option("--user", args->users, "only this user (repeatable)");
     command->add_option("--file", args->file, "write here instead of stdout");
+    AddProgressOption(command, args->progress);
     command->callback([args, &options, &runner] {
+      Progress progress("mem0 export", "records", *ParseProgressStyle(args->progress), std::cerr);
+      int64_t lines = 0;
       auto exported = [&]() -> Result<memory::TransferTally> {
         MEM0_ASSIGN_OR_RETURN(Stores stores, OpenConfiguredStores(options));
         std::ofstream file;
@@ -121,18 +145,24 @@ void AddTransferCommands(CLI::App& app, Runner& runner) {
         export_options.user_ids = args->users;
         MEM0_ASSIGN_OR_RETURN(
             auto tally, memory::ExportStores(*stores.conversations, *stores.graph, export_options,
-                                             [&out](const std::string& line) -> Status {
+                                             [&](const std::string& line) -> Status {
                                                out << line << '\n';
                                                if (!out) {
                                                  return MakeError(ErrorCode::kStorageError,
                                                                   "cannot write the export");
                                                }
+                                               // Not counting the header.
+                                               if (++lines > 1) progress.Update(lines - 1);
                                                return {};
                                              }));
         out.flush();
         if (!out) return MakeError(ErrorCode::kStorageError, "cannot write the export");
+        int64_t records = 0;
+        for (const auto& [kind, entry] : tally.kinds) records += entry.count;
+        progress.Update(records);
         return tally;
       }();
+      progress.Finish();
       if (!exported.ok()) {
         std::cerr << "error: " << exported.error().ToString() << "\n";
         runner.Fail();
@@ -145,6 +175,7 @@ void AddTransferCommands(CLI::App& app, Runner& runner) {
       std::string file;
       std::size_t max_line_bytes = memory::kMaxExportLineBytes;
       int parallelism = 8;
+      std::string progress = "auto";
     };
     auto args = std::make_shared<Args>();
     auto* command = app.add_subcommand(
@@ -155,8 +186,13 @@ void AddTransferCommands(CLI::App& app, Runner& runner) {
         ->check(CLI::Range(std::size_t{1}, memory::kMaxExportLineBytes));
     command->add_option("--parallelism", args->parallelism, "writes in flight")
         ->check(CLI::Range(1, 64));
+    AddProgressOption(command, args->progress);
     runner.Attach(command, [args, &options]() -> CommandResult {
       MEM0_ASSIGN_OR_RETURN(Stores stores, OpenConfiguredStores(options));
+      Progress progress("mem0 import", "bytes", *ParseProgressStyle(args->progress), std::cerr,
+                        "lines");
+      progress.SetTotal(InputSize(args->file));
+      int64_t bytes = 0;
       std::ifstream file;
       if (!args->file.empty() && args->file != "-") {
         file.open(args->file, std::ios::binary);
@@ -169,6 +205,7 @@ void AddTransferCommands(CLI::App& app, Runner& runner) {
       import_options.parallelism = args->parallelism;
       memory::Importer importer(*stores.conversations, *stores.graph, import_options);
       auto failed = [&](Error error) -> CommandResult {
+        progress.Finish();
         error.message += " (written before it: " + CountsText(importer.written()) + ")";
         return error;
       };
@@ -180,10 +217,13 @@ void AddTransferCommands(CLI::App& app, Runner& runner) {
         if (too_long) line.resize(args->max_line_bytes + 1, ' ');
         auto added = importer.AddLine(line);
         if (!added.ok()) return failed(added.error());
+        bytes += static_cast<int64_t>(line.size()) + 1;
+        progress.Update(bytes, importer.lines());
       }
       if (in.bad()) return failed(MakeError(ErrorCode::kStorageError, "cannot read the input"));
       auto finished = importer.Finish();
       if (!finished.ok()) return failed(finished.error());
+      progress.Finish();
       return Json{{"lines", importer.lines()}, {"imported", TallyJson(importer.written())}};
     });
   }
@@ -192,6 +232,7 @@ void AddTransferCommands(CLI::App& app, Runner& runner) {
     struct Args {
       std::string from, to;
       int parallelism = 8;
+      std::string progress = "auto";
     };
     auto args = std::make_shared<Args>();
     auto* command = app.add_subcommand(
@@ -202,42 +243,46 @@ void AddTransferCommands(CLI::App& app, Runner& runner) {
     command->add_option("--to", args->to, "sqlite:PATH or dynamodb")->required();
     command->add_option("--parallelism", args->parallelism, "writes in flight")
         ->check(CLI::Range(1, 64));
+    AddProgressOption(command, args->progress);
     runner.Attach(command, [args, &options, &runner]() -> CommandResult {
       if (args->from == args->to) {
         return MakeError(ErrorCode::kInvalidArgument, "--from and --to name the same stores");
       }
       MEM0_ASSIGN_OR_RETURN(Stores source, OpenStoresAt(args->from, "--from", options));
       MEM0_ASSIGN_OR_RETURN(Stores target, OpenStoresAt(args->to, "--to", options));
-      const auto start = std::chrono::steady_clock::now();
-      memory::ImportOptions import_options;
-      import_options.parallelism = args->parallelism;
-      memory::Importer importer(*target.conversations, *target.graph, import_options);
-      MEM0_ASSIGN_OR_RETURN(auto source_tally,
-                            memory::ExportStores(*source.conversations, *source.graph, {},
-                                                 [&importer](const std::string& line) -> Status {
-                                                   return importer.AddLine(line);
-                                                 }));
-      MEM0_RETURN_IF_ERROR(importer.Finish());
-      const double copy_seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      MEM0_ASSIGN_OR_RETURN(auto target_tally, memory::ExportStores(*target.conversations,
-                                                                    *target.graph, {}, nullptr));
-      int64_t records = 0;
-      for (const auto& [kind, tally] : source_tally.kinds) records += tally.count;
-      const bool match = source_tally == target_tally;
+      const ProgressStyle style = *ParseProgressStyle(args->progress);
+      Progress progress("mem0 migrate", "records", style, std::cerr);
+      memory::MigrateOptions migrate_options;
+      migrate_options.parallelism = args->parallelism;
+      if (style != ProgressStyle::kNone) {
+        migrate_options.progress = [&progress](int64_t copied, int64_t total) {
+          progress.SetTotal(total);
+          progress.Update(copied);
+        };
+      }
+      auto migrated = memory::Migrate(*source.conversations, *source.graph, *target.conversations,
+                                      *target.graph, migrate_options);
+      progress.Finish();
+      MEM0_RETURN_IF_ERROR(migrated);
+      const memory::MigrateReport& report = *migrated;
+      const bool match = report.match();
       if (!match) runner.Fail();  // the report still prints, for the differences
       Json out = {{"from", args->from},
                   {"to", args->to},
-                  {"source", TallyJson(source_tally)},
-                  {"target", TallyJson(target_tally)},
+                  {"source", TallyJson(report.source)},
+                  {"target", TallyJson(report.target)},
                   {"match", match},
-                  {"records", records},
-                  {"copy_seconds", copy_seconds},
-                  {"records_per_second", copy_seconds > 0 ? records / copy_seconds : 0.0}};
+                  {"records", report.records},
+                  {"copy_seconds", report.copy_seconds},
+                  {"records_per_second",
+                   report.copy_seconds > 0 ? report.records / report.copy_seconds : 0.0}};
       if (!match) {
         Json differs = Json::array();
-        for (const auto& [kind, tally] : source_tally.kinds) {
-          if (target_tally.kinds[kind] != tally) differs.push_back(kind);
+        for (const auto& [kind, tally] : report.source.kinds) {
+          auto other = report.target.kinds.find(kind);
+          if (other == report.target.kinds.end() || other->second != tally) {
+            differs.push_back(kind);
+          }
         }
         out["differs"] = differs;
       }

@@ -2,6 +2,7 @@
 #include "mem0/memory/transfer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -567,5 +568,41 @@ Status Importer::AddLine(std::string_view line) { return impl_->AddLine(line); }
 Status Importer::Finish() { return impl_->Finish(); }
 const TransferTally& Importer::written() const { return impl_->written(); }
 int64_t Importer::lines() const { return impl_->lines(); }
+
+Result<MigrateReport> Migrate(store::ConversationStore& source_conversations,
+                              store::GraphStore& source_graph,
+                              store::ConversationStore& target_conversations,
+                              store::GraphStore& target_graph, const MigrateOptions& options) {
+  int64_t total = 0;
+  if (options.progress) {
+    MEM0_ASSIGN_OR_RETURN(auto counted,
+                          ExportStores(source_conversations, source_graph, {}, nullptr));
+    for (const auto& [kind, tally] : counted.kinds) total += tally.count;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  ImportOptions import_options;
+  import_options.parallelism = options.parallelism;
+  Importer importer(target_conversations, target_graph, import_options);
+  auto report_progress = [&] {
+    int64_t written = 0;
+    for (const auto& [kind, tally] : importer.written().kinds) written += tally.count;
+    options.progress(written, total);
+  };
+  MigrateReport report;
+  MEM0_ASSIGN_OR_RETURN(report.source, ExportStores(source_conversations, source_graph, {},
+                                                    [&](const std::string& line) -> Status {
+                                                      MEM0_RETURN_IF_ERROR(importer.AddLine(line));
+                                                      if (options.progress) report_progress();
+                                                      return {};
+                                                    }));
+  MEM0_RETURN_IF_ERROR(importer.Finish());
+  if (options.progress) report_progress();
+  report.copy_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (const auto& [kind, tally] : report.source.kinds) report.records += tally.count;
+  MEM0_ASSIGN_OR_RETURN(report.target,
+                        ExportStores(target_conversations, target_graph, {}, nullptr));
+  return report;
+}
 
 }  // namespace mem0::memory

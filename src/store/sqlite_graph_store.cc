@@ -529,8 +529,7 @@ class SqliteGraphStore final : public GraphStore {
   // and no read transaction stays open between pages.
   template <typename T>
   Status ForEachPage(const std::string& sql, T (*read)(const Statement&),
-                     std::string (*key)(const T&),
-                     const std::function<Status(const T&)>& visit) {
+                     std::string (*key)(const T&), const std::function<Status(const T&)>& visit) {
     constexpr int kPage = 256;
     std::string after;
     while (true) {

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -229,6 +230,56 @@ TEST_P(CliTransferTest, HostileLinesAreRefusedNamingTheLine) {
 
 INSTANTIATE_TEST_SUITE_P(Engines, CliTransferTest, ::testing::Values("sqlite", "dynamodb"),
                          [](const auto& info) { return info.param; });
+
+// Progress goes to stderr: a bar redrawn in place, plain lines (only a
+// summary for a run this short), or nothing; stdout is the same either way.
+TEST(CliTransferProgressTest, BarLinesOrNothingOnStderr) {
+  Stores source("sqlite");
+  source.Populate();
+  const std::string exported = source.Export();
+  const auto records = std::count(exported.begin(), exported.end(), '\n') - 2;
+  const std::string summary = "mem0 export: " + std::to_string(records) + " records in ";
+
+  auto bar = source.Run({"export", "--progress", "bar"});
+  ASSERT_EQ(bar.exit_code, 0) << bar.err;
+  EXPECT_EQ(bar.out, exported);
+  EXPECT_TRUE(bar.err.starts_with("\r\x1b[2Kmem0 export: ")) << bar.err;
+  EXPECT_NE(bar.err.find("\r\x1b[2K" + summary), std::string::npos) << bar.err;
+  EXPECT_TRUE(bar.err.ends_with(" records/s\n")) << bar.err;
+
+  auto lines = source.Run({"export"});  // auto: stderr is a pipe here
+  EXPECT_EQ(lines.out, exported);
+  EXPECT_TRUE(lines.err.starts_with(summary)) << lines.err;
+  EXPECT_EQ(lines.err.find('\r'), std::string::npos);
+  EXPECT_EQ(std::count(lines.err.begin(), lines.err.end(), '\n'), 1);
+
+  auto none = source.Run({"export", "--progress", "none"});
+  EXPECT_EQ(none.out, exported);
+  EXPECT_EQ(none.err, "");
+  EXPECT_NE(source.Run({"export", "--progress", "sideways"}).exit_code, 0);
+
+  // An import from a file knows its size: a bar with a percentage.
+  const std::string file = ::testing::TempDir() + testing::UniqueName("progress") + ".jsonl";
+  std::ofstream(file) << exported;
+  Stores target("sqlite");
+  auto imported = target.Run({"import", "--file", file, "--progress", "bar"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_NE(imported.err.find("mem0 import: [...................."), std::string::npos)
+      << imported.err;
+  const std::string first_frame = imported.err.substr(0, imported.err.find('\r', 1));
+  EXPECT_NE(first_frame.find("% "), std::string::npos) << first_frame;
+  EXPECT_NE(first_frame.find(" left"), std::string::npos) << first_frame;
+  EXPECT_NE(imported.err.find("(" + std::to_string(records + 2) + " lines) in "), std::string::npos)
+      << imported.err;
+
+  Stores moved("sqlite");
+  auto migrated = moved.Run(
+      {"migrate", "--from", "sqlite:" + source.fixture_.config.sqlite_conversation.path, "--to",
+       "sqlite:" + moved.fixture_.config.sqlite_conversation.path, "--progress", "lines"});
+  ASSERT_EQ(migrated.exit_code, 0) << migrated.err;
+  EXPECT_TRUE(migrated.err.starts_with("mem0 migrate: " + std::to_string(records) + " records in "))
+      << migrated.err;
+}
 
 TEST(CliMigrateTest, SqliteToDynamoDBVerifiesAndServesTheSameMemories) {
   Stores source("sqlite");

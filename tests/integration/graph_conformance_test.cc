@@ -568,9 +568,8 @@ TEST_P(GraphConformanceTest, ForEachVisitsEveryNodeAndEdgeInIdOrderAPageAtATime)
   });
   ASSERT_TRUE(walked.ok()) << walked.error().ToString();
   ASSERT_EQ(edges.size(), static_cast<size_t>(kNodes));  // no scope bookkeeping among them
-  EXPECT_TRUE(std::is_sorted(edges.begin(), edges.end(), [](const auto& a, const auto& b) {
-    return a.edge_id < b.edge_id;
-  }));
+  EXPECT_TRUE(std::is_sorted(edges.begin(), edges.end(),
+                             [](const auto& a, const auto& b) { return a.edge_id < b.edge_id; }));
   int unindexed = 0;
   for (const auto& edge : edges) unindexed += edge.indexed ? 0 : 1;
   EXPECT_EQ(unindexed, 1);

@@ -104,6 +104,32 @@ class Importer {
   std::unique_ptr<Impl> impl_;
 };
 
+struct MigrateOptions {
+  int parallelism = 8;  // writes in flight
+  // When set: the source is counted first (one more read of everything),
+  // then this is called as the copy goes on with the number of records
+  // written so far and that total.
+  std::function<void(int64_t copied, int64_t total)> progress;
+};
+
+struct MigrateReport {
+  TransferTally source;  // what was read and copied
+  TransferTally target;  // the target read back afterwards
+  int64_t records = 0;   // copied (all kinds)
+  double copy_seconds = 0;
+  bool match() const { return source == target; }
+};
+
+// Copies everything from one pair of stores to another (an export fed
+// straight into an Importer, nothing held but ids), then reads the target
+// back and tallies it. An error when reading or writing fails; a report
+// whose match() is false when the copy differs (for instance when the target
+// held other data before, or the source changed during the copy).
+Result<MigrateReport> Migrate(store::ConversationStore& source_conversations,
+                              store::GraphStore& source_graph,
+                              store::ConversationStore& target_conversations,
+                              store::GraphStore& target_graph, const MigrateOptions& options = {});
+
 }  // namespace mem0::memory
 
 #endif  // MEM0_MEMORY_TRANSFER_H_
