@@ -24,10 +24,12 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 # The concurrency tests ThreadSanitizer runs (a gtest filter): every test
-# that starts threads or processes, found with `grep -l std::thread tests/`
-# plus the tests whose names say concurrent/parallel/multiprocess, and the
-# DynamoDB graph store's tests (its reads and deletes fan out over threads).
-TSAN_TESTS="${TSAN_TESTS:-*Concurrent*:*Parallel*:*Multiprocess*:*FourProcesses*:*AcrossThreads*:*Race*:*Racing*:DynamoDBGraphTest.*}"
+# that starts threads (`grep -l std::thread tests/`) and does not need the
+# CLI, the tests whose names say concurrent/parallel/multiprocess/racing,
+# the soak through the fault proxy (8 writers, 8 readers, retries), the
+# in-process REST server under 8 clients, and the DynamoDB graph store's
+# tests (its reads and deletes fan out over threads).
+TSAN_TESTS="${TSAN_TESTS:-*Concurrent*:*Parallel*:*Multiprocess*:*FourProcesses*:*AcrossThreads*:*Race*:*Racing*:*ForEach*:FaultProxySoakTest.*:ClientRequestChecks.*:SocketTransport.*:DynamoDBGraphTest.*}"
 
 started=$SECONDS
 timings=()

@@ -101,6 +101,18 @@ struct ServeBenchOptions {
 // request failed or an acknowledged memory is missing or listed twice.
 int RunServeBench(const ServeBenchOptions& options);
 
+struct MigrateBenchOptions {
+  std::string target = "sqlite";  // sqlite | dynamodb
+  std::string endpoint_url;
+  std::string region;
+  int memories = 10000;
+  int history_rows = 100000;  // including each memory's ADD row
+  int parallelism = 8;
+};
+// Prints the seeded counts, then records, copy_s, records_per_s,
+// requests_per_record (DynamoDB) and match; exit 1 when it did not match.
+int RunMigrateBench(const MigrateBenchOptions& options);
+
 // Prints the error to stderr and returns the exit code 1.
 int Fail(const Error& error);
 

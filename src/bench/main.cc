@@ -120,6 +120,22 @@ int main(int argc, char** argv) {
   serve->add_option("--users", serve_options.users, "scopes (default 8)")
       ->check(CLI::Range(1, 1000));
 
+  mem0::bench::MigrateBenchOptions migrate_options;
+  auto* migrate = app.add_subcommand(
+      "migrate", "memory::Migrate from a seeded SQLite store: records/s and requests per record");
+  migrate->add_option("--to", migrate_options.target, "sqlite (default) or dynamodb")
+      ->check(CLI::IsMember({"sqlite", "dynamodb"}));
+  migrate->add_option("--endpoint-url", migrate_options.endpoint_url, "DynamoDB endpoint");
+  migrate->add_option("--region", migrate_options.region);
+  migrate->add_option("--memories", migrate_options.memories, "default 10000")
+      ->check(CLI::Range(1, 10000000));
+  migrate
+      ->add_option("--history-rows", migrate_options.history_rows,
+                   "history rows in all, each memory's ADD included (default 100000)")
+      ->check(CLI::Range(0, 100000000));
+  migrate->add_option("--parallelism", migrate_options.parallelism, "writes in flight (default 8)")
+      ->check(CLI::Range(1, 64));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -138,6 +154,13 @@ int main(int argc, char** argv) {
       return 2;
     }
     return mem0::bench::RunServeBench(serve_options);
+  }
+  if (migrate->parsed()) {
+    if (migrate_options.target == "dynamodb" && migrate_options.endpoint_url.empty()) {
+      std::cerr << "migrate --to dynamodb needs --endpoint-url (tables are created and deleted)\n";
+      return 2;
+    }
+    return mem0::bench::RunMigrateBench(migrate_options);
   }
   if (memory->parsed()) {
     if (memory_options.engine == "dynamodb" && memory_options.endpoint_url.empty()) {

@@ -316,5 +316,19 @@ TEST(CliMigrateTest, SqliteToDynamoDBVerifiesAndServesTheSameMemories) {
   EXPECT_EQ(differs_report["differs"], json::array({"node"}));
 }
 
+// mem0-bench migrate, small: seeds, copies to each engine, verifies.
+TEST(MigrateBenchTest, CopiesWhatItSeededToEitherEngine) {
+  for (const std::string target : {"sqlite", "dynamodb"}) {
+    auto result = testing::RunCommand({MEM0_BENCH_PATH, "migrate", "--to", target, "--endpoint-url",
+                                       testing::DynamoDBLocalEndpoint(), "--memories", "40",
+                                       "--history-rows", "150", "--parallelism", "4"});
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    // 40 nodes, 150 history rows, 40 users' recent messages.
+    EXPECT_NE(result.out.find("\nrecords 230\n"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("\nmatch true\n"), std::string::npos) << result.out;
+    EXPECT_EQ(result.out.find("requests_per_record") != std::string::npos, target == "dynamodb");
+  }
+}
+
 }  // namespace
 }  // namespace mem0
