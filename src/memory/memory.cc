@@ -316,12 +316,12 @@ class MemoryImpl final : public Memory {
   }
 
   Result<void> Reset() override {
-    MEM0_ASSIGN_OR_RETURN(auto everything, graph_->ExportAll());
     std::vector<std::function<Result<void>()>> tasks;
-    for (const auto& node : everything.nodes) {
+    MEM0_RETURN_IF_ERROR(graph_->ForEachNode([&](const store::MemoryNode& node) -> Status {
       tasks.push_back(
           [this, id = node.node_id]() -> Result<void> { return graph_->DeleteNode(id).status(); });
-    }
+      return {};
+    }));
     MEM0_RETURN_IF_ERROR(RunParallel(std::move(tasks), kDeleteParallelism));
     MEM0_RETURN_IF_ERROR(history_->Reset());
     cache_.Clear();
