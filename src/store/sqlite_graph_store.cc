@@ -550,6 +550,7 @@ class SqliteGraphStore final : public GraphStore {
       after = key(page.back());
     }
   }
+
   // In the write's transaction, so a version never runs ahead of the data.
   Status BumpScopeOfNodeLocked(const std::string& node_id) {
     MEM0_ASSIGN_OR_RETURN(Statement bump, db_->Prepare(kBumpScopeOfNode));
