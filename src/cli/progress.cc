@@ -27,14 +27,17 @@ std::string Grouped(int64_t value) {
   return out;
 }
 
+// "1 record", "2,048 records".
+std::string Counted(int64_t value, const std::string& plural) {
+  std::string out = Grouped(value);
+  out += ' ';
+  out += value == 1 && plural.ends_with('s') ? plural.substr(0, plural.size() - 1) : plural;
+  return out;
+}
+
 // Bytes as "12.3 MB"; other units as grouped numbers.
 std::string Amount(double value, const std::string& unit) {
-  if (unit != "bytes") {
-    std::string out = Grouped(std::llround(value));
-    out += ' ';
-    out += unit;
-    return out;
-  }
+  if (unit != "bytes") return Counted(std::llround(value), unit);
   const char* suffixes[] = {"B", "kB", "MB", "GB", "TB"};
   int i = 0;
   while (value >= 1000 && i < 4) {
@@ -139,9 +142,7 @@ std::string Progress::Line(bool final) const {
   }
   if (!count_unit_.empty()) {
     line += ", ";
-    line += Grouped(count_);
-    line += ' ';
-    line += count_unit_;
+    line += Counted(count_, count_unit_);
   }
   if (final) {
     line += " in ";
