@@ -100,8 +100,8 @@ void AddProgressOption(CLI::App* command, std::string& style) {
       ->check(CLI::IsMember({"auto", "bar", "lines", "none"}));
 }
 
-// The size of what `in` reads when it is a regular file (also a file
-// redirected to stdin); 0 when not known.
+// The size of the input (`file`, or stdin when "" or "-") when it is a
+// regular file, as with `import < backup.jsonl`; 0 when not known.
 int64_t InputSize(const std::string& file) {
   struct stat info {};
   const int status =
