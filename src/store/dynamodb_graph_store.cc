@@ -248,39 +248,7 @@ class DynamoDBGraphStore final : public GraphStore {
     MEM0_ASSIGN_OR_RETURN(Json properties, ParseJsonObject("properties", properties_json));
     Edge edge{NewUuid(),         source_id,         target_id,
               relationship_type, properties.dump(), NowSeconds(*clock_)};
-    dynamodb::TransactWriteItemsRequest tx;
-    std::vector<std::string> checked;
-    for (const std::string& node : {source_id, target_id}) {
-      if (std::find(checked.begin(), checked.end(), node) != checked.end()) continue;
-      checked.push_back(node);
-      dynamodb::TransactWriteItem check;
-      check.kind = dynamodb::TransactWriteItem::Kind::kConditionCheck;
-      check.table_name = config_.table_name;
-      check.key = Key(node, "META");
-      check.condition_expression = "attribute_exists(node_id)";
-      tx.items.push_back(std::move(check));
-    }
-    for (auto& item : EdgeItems(edge, /*with_locator=*/true, options.indexed)) {
-      dynamodb::TransactWriteItem put;
-      put.kind = dynamodb::TransactWriteItem::Kind::kPut;
-      put.table_name = config_.table_name;
-      put.item = std::move(item);
-      tx.items.push_back(std::move(put));
-    }
-    auto written = client_->TransactWriteItems(tx);
-    if (!written.ok()) {
-      const auto* detail = dynamodb::ServiceDetail(written.error());
-      const auto reasons =
-          detail ? detail->cancellation_reasons : std::vector<dynamodb::CancellationReason>{};
-      for (size_t i = 0; i < checked.size() && i < reasons.size(); ++i) {
-        if (reasons[i].code == "ConditionalCheckFailed") {
-          return MakeError(ErrorCode::kNotFound,
-                           (checked[i] == source_id ? "source node " : "target node ") +
-                               checked[i] + " not found");
-        }
-      }
-      return written.error();
-    }
+    MEM0_RETURN_IF_ERROR(WriteEdge(edge, options.indexed));
     return edge.edge_id;
   }
 
@@ -589,40 +557,7 @@ class DynamoDBGraphStore final : public GraphStore {
     }
     Edge normalized = edge;
     normalized.properties_json = properties.dump();
-    dynamodb::TransactWriteItemsRequest tx;
-    std::vector<std::string> checked;
-    for (const std::string& node : {edge.source_id, edge.target_id}) {
-      if (std::find(checked.begin(), checked.end(), node) != checked.end()) continue;
-      checked.push_back(node);
-      dynamodb::TransactWriteItem check;
-      check.kind = dynamodb::TransactWriteItem::Kind::kConditionCheck;
-      check.table_name = config_.table_name;
-      check.key = Key(node, "META");
-      check.condition_expression = "attribute_exists(node_id)";
-      tx.items.push_back(std::move(check));
-    }
-    for (auto& item : EdgeItems(normalized, /*with_locator=*/true, edge.indexed)) {
-      dynamodb::TransactWriteItem put;
-      put.kind = dynamodb::TransactWriteItem::Kind::kPut;
-      put.table_name = config_.table_name;
-      put.item = std::move(item);
-      tx.items.push_back(std::move(put));
-    }
-    auto written = client_->TransactWriteItems(tx);
-    if (!written.ok()) {
-      const auto* detail = dynamodb::ServiceDetail(written.error());
-      const auto reasons =
-          detail ? detail->cancellation_reasons : std::vector<dynamodb::CancellationReason>{};
-      for (size_t i = 0; i < checked.size() && i < reasons.size(); ++i) {
-        if (reasons[i].code == "ConditionalCheckFailed") {
-          return MakeError(ErrorCode::kNotFound,
-                           (checked[i] == edge.source_id ? "source node " : "target node ") +
-                               checked[i] + " not found");
-        }
-      }
-      return written.error();
-    }
-    return {};
+    return WriteEdge(normalized, edge.indexed);
   }
 
   Result<std::vector<MemoryNode>> ListScope(const std::string& scope, int limit,
@@ -943,6 +878,45 @@ class DynamoDBGraphStore final : public GraphStore {
     return std::optional<EdgeEnds>(EdgeEnds{Str(found.items[0], "source_id"),
                                             Str(found.items[0], "target_id"),
                                             Str(found.items[0], "relationship_type")});
+  }
+
+  // Writes the edge's items in one transaction that also checks both nodes
+  // exist (kNotFound naming the missing one).
+  Status WriteEdge(const Edge& edge, bool indexed) {
+    dynamodb::TransactWriteItemsRequest tx;
+    std::vector<std::string> checked;
+    for (const std::string& node : {edge.source_id, edge.target_id}) {
+      if (std::find(checked.begin(), checked.end(), node) != checked.end()) continue;
+      checked.push_back(node);
+      dynamodb::TransactWriteItem check;
+      check.kind = dynamodb::TransactWriteItem::Kind::kConditionCheck;
+      check.table_name = config_.table_name;
+      check.key = Key(node, "META");
+      check.condition_expression = "attribute_exists(node_id)";
+      tx.items.push_back(std::move(check));
+    }
+    for (auto& item : EdgeItems(edge, /*with_locator=*/true, indexed)) {
+      dynamodb::TransactWriteItem put;
+      put.kind = dynamodb::TransactWriteItem::Kind::kPut;
+      put.table_name = config_.table_name;
+      put.item = std::move(item);
+      tx.items.push_back(std::move(put));
+    }
+    auto written = client_->TransactWriteItems(tx);
+    if (!written.ok()) {
+      const auto* detail = dynamodb::ServiceDetail(written.error());
+      const auto reasons =
+          detail ? detail->cancellation_reasons : std::vector<dynamodb::CancellationReason>{};
+      for (size_t i = 0; i < checked.size() && i < reasons.size(); ++i) {
+        if (reasons[i].code == "ConditionalCheckFailed") {
+          return MakeError(ErrorCode::kNotFound,
+                           (checked[i] == edge.source_id ? "source node " : "target node ") +
+                               checked[i] + " not found");
+        }
+      }
+      return written.error();
+    }
+    return {};
   }
 
   Result<std::vector<Item>> ScanEverything() { return ScanParallel({}); }
