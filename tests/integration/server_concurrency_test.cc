@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "mem0/server/server.h"
+#include "support/loopback_server.h"
 #include "support/memory_fixture.h"
 
 namespace mem0 {
@@ -26,6 +27,7 @@ using Json = nlohmann::json;
 class ServerConcurrencyTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ServerConcurrencyTest, ConcurrentClientsLoseNothing) {
+  testing::WarmUpHttplibStatics();  // before any server or client thread
   testing::MemoryFixture fixture(GetParam());
   std::shared_ptr<memory::Memory> memory = fixture.Open();
   server::ServerOptions options;

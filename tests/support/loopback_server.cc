@@ -1,12 +1,33 @@
 #include "support/loopback_server.h"
 
 #include <chrono>
+#include <mutex>
 #include <stdexcept>
 #include <utility>
 
 namespace mem0::testing {
 
+void WarmUpHttplibStatics() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    httplib::Server server;
+    server.Post("/", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("{}", "application/json");
+    });
+    const int port = server.bind_to_any_port("127.0.0.1");
+    if (port < 0) throw std::runtime_error("WarmUpHttplibStatics: cannot bind 127.0.0.1");
+    std::thread thread([&server] { server.listen_after_bind(); });
+    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    // The URL constructor, for its own static regex.
+    httplib::Client client("http://127.0.0.1:" + std::to_string(port));
+    (void)client.Post("/", "{}", "application/json");
+    server.stop();
+    thread.join();
+  });
+}
+
 LoopbackServer::LoopbackServer(std::function<void(httplib::Server&)> routes) {
+  WarmUpHttplibStatics();
   // Without it, small replies wait on delayed ACKs (~40 ms each).
   server_.set_tcp_nodelay(true);
   if (routes) routes(server_);

@@ -16,6 +16,18 @@
 
 namespace mem0::testing {
 
+// cpp-httplib comes from Debian as a shared library built without
+// ThreadSanitizer. Its function-local statics (the method set a server
+// checks, the regexes a client parses URLs and status lines with) are set up
+// by the first thread that needs them. TSan sees the library's allocations
+// and memcmp calls but not the guard's acquire load, so later readers on
+// other threads look like races. One request through a server and a client,
+// made before any other thread that uses httplib starts, sets them up for
+// the process, and threads created afterwards are ordered after it. Runs
+// once per process; LoopbackServer calls it, and so should a test that runs
+// httplib clients or servers on threads without one.
+void WarmUpHttplibStatics();
+
 class LoopbackServer {
  public:
   // `routes` registers the handlers (server.Get(...), server.Post(...), ...)
