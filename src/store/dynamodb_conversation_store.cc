@@ -326,19 +326,7 @@ class DynamoDBConversationStore final : public ConversationStore {
     MEM0_ASSIGN_OR_RETURN(Json messages, ParseMessages(messages_json));
     MEM0_RETURN_IF_ERROR(CheckRecentMessageSizes(messages));
     const std::string partition = kMessagesPrefix + session_scope;
-    std::vector<dynamodb::WriteRequest> writes;
-    const int64_t base = NowNanos();
-    const std::string unique = NewUuid().substr(0, 8);
-    for (size_t i = 0; i < messages.size(); ++i) {
-      writes.push_back(dynamodb::WriteRequest::Put(
-          {{"user_id", S(partition)},
-           {"conversation_id", S(Padded(base + static_cast<int64_t>(i), 20) + "#" + unique)},
-           {"type", S("message")},
-           {"role", S(messages[i]["role"].get<std::string>())},
-           {"content", S(messages[i]["content"].get<std::string>())},
-           {"message", S(messages[i].dump())}}));
-    }
-    MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, writes}}));
+    MEM0_RETURN_IF_ERROR(WriteMessages(partition, messages));
     // Trim everything past the newest kRecentMessagesKept.
     dynamodb::QueryRequest query;
     query.table_name = config_.table_name;
@@ -462,6 +450,16 @@ class DynamoDBConversationStore final : public ConversationStore {
     MEM0_ASSIGN_OR_RETURN(auto old, client_->QueryAll(query));
     // New first, old after: an interrupted run leaves extra messages (never
     // fewer), and running again converges.
+    MEM0_RETURN_IF_ERROR(WriteMessages(partition, messages));
+    std::vector<dynamodb::WriteRequest> deletes;
+    for (auto& key : old.items) deletes.push_back(dynamodb::WriteRequest::Delete(std::move(key)));
+    return client_->BatchWriteItem({{config_.table_name, deletes}});
+  }
+
+ private:
+  // One item per message in `partition`, keyed by write time (nanoseconds,
+  // then a random suffix) so they list in order.
+  Status WriteMessages(const std::string& partition, const Json& messages) {
     std::vector<dynamodb::WriteRequest> writes;
     const int64_t base = NowNanos();
     const std::string unique = NewUuid().substr(0, 8);
@@ -474,13 +472,9 @@ class DynamoDBConversationStore final : public ConversationStore {
            {"content", S(messages[i]["content"].get<std::string>())},
            {"message", S(messages[i].dump())}}));
     }
-    MEM0_RETURN_IF_ERROR(client_->BatchWriteItem({{config_.table_name, writes}}));
-    std::vector<dynamodb::WriteRequest> deletes;
-    for (auto& key : old.items) deletes.push_back(dynamodb::WriteRequest::Delete(std::move(key)));
-    return client_->BatchWriteItem({{config_.table_name, deletes}});
+    return client_->BatchWriteItem({{config_.table_name, writes}});
   }
 
- private:
   static Error NotFound(const std::string& conversation_id) {
     return MakeError(ErrorCode::kNotFound, "conversation " + conversation_id + " not found");
   }

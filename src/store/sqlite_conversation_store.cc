@@ -336,17 +336,7 @@ class SqliteConversationStore final : public ConversationStore {
     const std::string created_at = IsoTimestamp(UnixSeconds(*clock_));
     std::lock_guard<std::mutex> lock(mu_);
     return db_->InTransaction([&]() -> Status {
-      for (const auto& message : messages) {
-        MEM0_ASSIGN_OR_RETURN(Statement insert,
-                              db_->Prepare("INSERT INTO messages (session_scope, role, content, "
-                                           "message, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"));
-        insert.BindText(1, session_scope)
-            .BindText(2, message["role"].get_ref<const std::string&>())
-            .BindText(3, message["content"].get_ref<const std::string&>())
-            .BindText(4, message.dump())
-            .BindText(5, created_at);
-        MEM0_RETURN_IF_ERROR(insert.Run());
-      }
+      MEM0_RETURN_IF_ERROR(InsertMessagesLocked(session_scope, messages, created_at));
       // Everything older than the newest kRecentMessagesKept goes, in the
       // same transaction, so readers never see more than that.
       MEM0_ASSIGN_OR_RETURN(
@@ -451,22 +441,28 @@ class SqliteConversationStore final : public ConversationStore {
       MEM0_ASSIGN_OR_RETURN(Statement clear,
                             db_->Prepare("DELETE FROM messages WHERE session_scope = ?1"));
       MEM0_RETURN_IF_ERROR(clear.BindText(1, session_scope).Run());
-      for (const auto& message : messages) {
-        MEM0_ASSIGN_OR_RETURN(Statement insert,
-                              db_->Prepare("INSERT INTO messages (session_scope, role, content, "
-                                           "message, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"));
-        insert.BindText(1, session_scope)
-            .BindText(2, message["role"].get_ref<const std::string&>())
-            .BindText(3, message["content"].get_ref<const std::string&>())
-            .BindText(4, message.dump())
-            .BindText(5, created_at);
-        MEM0_RETURN_IF_ERROR(insert.Run());
-      }
+      MEM0_RETURN_IF_ERROR(InsertMessagesLocked(session_scope, messages, created_at));
       return {};
     });
   }
 
  private:
+  Status InsertMessagesLocked(const std::string& session_scope, const Json& messages,
+                              const std::string& created_at) {
+    for (const auto& message : messages) {
+      MEM0_ASSIGN_OR_RETURN(Statement insert,
+                            db_->Prepare("INSERT INTO messages (session_scope, role, content, "
+                                         "message, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"));
+      insert.BindText(1, session_scope)
+          .BindText(2, message["role"].get_ref<const std::string&>())
+          .BindText(3, message["content"].get_ref<const std::string&>())
+          .BindText(4, message.dump())
+          .BindText(5, created_at);
+      MEM0_RETURN_IF_ERROR(insert.Run());
+    }
+    return {};
+  }
+
   struct StoredBody {
     std::string messages;
     std::string metadata;
